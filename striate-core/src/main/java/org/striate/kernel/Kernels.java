@@ -1,0 +1,95 @@
+package org.striate.kernel;
+
+import org.striate.tensor.ConvGeometry;
+
+/**
+ * The compute primitives every layer is built from: GEMM, convolution, pooling and element-wise functions.
+ *
+ * <p>All arrays are dense and row-major; image tensors are NHWC (see {@link ConvSpec} for the convolution
+ * layouts). Methods named {@code ...Backward...} either overwrite their output or accumulate into it, as each
+ * says; accumulating outputs follow micrograd's rule that gradients are added with {@code +=} and zeroed in
+ * one place only (the optimizer step). Implementations split work across {@link #threads()} threads in a way
+ * fixed by the thread count, so the same inputs and thread count give bit-identical results.
+ *
+ * <p>{@link ScalarKernels} is the plain reference implementation; every faster implementation is tested
+ * against it.
+ */
+public interface Kernels extends AutoCloseable {
+
+  /** The number of threads heavy operations use. */
+  int threads();
+
+  /** A short name for logs and benchmarks, such as {@code scalar}. */
+  String name();
+
+  /**
+   * {@code C = op(A) * op(B)}, or {@code C += op(A) * op(B)} when {@code accumulate}; {@code op(A)} is
+   * {@code m x k}, {@code op(B)} is {@code k x n}, {@code C} is {@code m x n}. {@code op(X)} is {@code X}
+   * or its transpose; {@code lda}, {@code ldb} and {@code ldc} are the row strides of the stored matrices.
+   */
+  void gemm(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda,
+      float[] b, int bOffset, int ldb,
+      boolean accumulate, float[] c, int cOffset, int ldc);
+
+  /** Convolution: {@code output} (overwritten) {@code = conv(input, weight) + bias}; {@code bias} may be null. */
+  void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output);
+
+  /** The gradient with respect to the input, written over {@code gradInput}. */
+  void conv2dBackwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput);
+
+  /**
+   * The gradients with respect to the weight and bias, added to {@code gradWeight} and {@code gradBias}
+   * ({@code gradBias} may be null when the layer has no bias).
+   */
+  void conv2dBackwardWeight(
+      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias);
+
+  /**
+   * Max pooling over each channel; padding never wins (it counts as negative infinity). {@code argmax}
+   * receives, for each output element, the flat index into {@code input} of the element that won; ties go to
+   * the first in row-major window order, as in PyTorch.
+   */
+  void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax);
+
+  /** Scatters {@code gradOutput} to the winners recorded in {@code argmax}; {@code gradInput} is overwritten. */
+  void maxPool2dBackward(
+      ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput);
+
+  /**
+   * Average pooling over each channel. With {@code countIncludePad} the divisor is the window's size within the
+   * padded input; without it, the number of real input pixels the window covers (PyTorch semantics).
+   */
+  void avgPool2dForward(
+      ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output);
+
+  /** The gradient of average pooling; {@code gradInput} is overwritten. */
+  void avgPool2dBackward(
+      ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput);
+
+  /** {@code y[i] = f(x[i])} for {@code i < n}; {@code x} and {@code y} may be the same array. */
+  void pointwiseForward(Pointwise f, float alpha, float[] x, float[] y, int n);
+
+  /**
+   * {@code gradX[i] = f'(x[i]) * gradY[i]}, overwriting {@code gradX}. {@code y = f(x)} is passed because
+   * sigmoid and tanh derive from it; {@code gradX} may be the same array as {@code gradY}.
+   */
+  void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n);
+
+  /** Softmax of each row of a {@code rows x cols} matrix, stable (the row maximum is subtracted first). */
+  void softmaxRows(int rows, int cols, float[] x, float[] y);
+
+  /** {@code gradX = y * (gradY - sum(gradY * y))} per row, overwriting {@code gradX}. */
+  void softmaxRowsBackward(int rows, int cols, float[] y, float[] gradY, float[] gradX);
+
+  /** {@code data[r * cols + c] += bias[c]}: adds a bias to every row. */
+  void addRowVector(int rows, int cols, float[] bias, float[] data);
+
+  /** {@code out[c] += sum over r of data[r * cols + c]}: the gradient of {@link #addRowVector}. */
+  void sumRowsInto(int rows, int cols, float[] data, float[] out);
+
+  /** Releases the threads; the kernels must not be used afterwards. */
+  @Override
+  void close();
+}

@@ -1,0 +1,123 @@
+package org.striate.nn;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed access to a layer's config map (as read from a JSON architecture), with errors that name the layer,
+ * the key, what was expected and what was found.
+ */
+public final class ConfigReader {
+  private final Map<String, Object> config;
+  private final String where;
+
+  public ConfigReader(Map<String, Object> config) {
+    this.config = config;
+    Object type = config.get("type");
+    Object name = config.get("name");
+    this.where = "layer " + (name == null ? "" : "'" + name + "' ") + "(" + type + ")";
+  }
+
+  public String getName() {
+    Object v = config.get("name");
+    if (v != null && !(v instanceof String)) {
+      throw error("name", "a string", v);
+    }
+    return (String) v;
+  }
+
+  public boolean has(String key) {
+    return config.containsKey(key) && config.get(key) != null;
+  }
+
+  public int getInt(String key) {
+    return toInt(key, require(key));
+  }
+
+  public int getInt(String key, int fallback) {
+    return has(key) ? getInt(key) : fallback;
+  }
+
+  public double getDouble(String key) {
+    Object v = require(key);
+    if (!(v instanceof Number n)) {
+      throw error(key, "a number", v);
+    }
+    return n.doubleValue();
+  }
+
+  public double getDouble(String key, double fallback) {
+    return has(key) ? getDouble(key) : fallback;
+  }
+
+  public boolean getBoolean(String key, boolean fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    Object v = config.get(key);
+    if (!(v instanceof Boolean b)) {
+      throw error(key, "true or false", v);
+    }
+    return b;
+  }
+
+  public String getString(String key, String fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    Object v = config.get(key);
+    if (!(v instanceof String s)) {
+      throw error(key, "a string", v);
+    }
+    return s;
+  }
+
+  /** An int pair such as {@code kernel_size}: a list of two integers, or one integer used for both. */
+  public int[] getPair(String key, int[] fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    Object v = config.get(key);
+    if (v instanceof Number) {
+      int i = toInt(key, v);
+      return new int[] {i, i};
+    }
+    int[] list = getIntList(key);
+    if (list.length != 2) {
+      throw error(key, "two integers", v);
+    }
+    return list;
+  }
+
+  public int[] getIntList(String key) {
+    Object v = require(key);
+    if (!(v instanceof List<?> list)) {
+      throw error(key, "a list of integers", v);
+    }
+    int[] out = new int[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = toInt(key, list.get(i));
+    }
+    return out;
+  }
+
+  private Object require(String key) {
+    if (!has(key)) {
+      throw new IllegalArgumentException(where + ": config key '" + key + "' is required but missing");
+    }
+    return config.get(key);
+  }
+
+  private int toInt(String key, Object v) {
+    if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+      return n.intValue();
+    }
+    throw error(key, "an integer", v);
+  }
+
+  private IllegalArgumentException error(String key, String expected, Object got) {
+    String shown = got instanceof String ? "'" + got + "'" : String.valueOf(got);
+    return new IllegalArgumentException(where + ": config key '" + key + "' must be " + expected + ", got " + shown);
+  }
+}

@@ -1,0 +1,78 @@
+package org.striate.nn;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.striate.kernel.Kernels;
+
+/**
+ * The state of one pass through a model: the kernels to compute with, whether this is training, the random
+ * stream for dropout, and what each layer's forward saved for its backward.
+ *
+ * <p>Layers keep no per-call state of their own, so one model can run inference from many threads, each
+ * with its own context. A context is not thread-safe.
+ */
+public final class Context {
+  private final Kernels kernels;
+  private final boolean training;
+  private final SplittableRandom random;
+  private final Map<Layer, Object> saved = new IdentityHashMap<>();
+
+  private Context(Kernels kernels, boolean training, SplittableRandom random) {
+    this.kernels = kernels;
+    this.training = training;
+    this.random = random;
+  }
+
+  /** A context for inference: dropout is off and nothing is kept for a backward pass. */
+  public static Context inference(Kernels kernels) {
+    return new Context(kernels, false, null);
+  }
+
+  /** A context for one training step; {@code seed} drives dropout masks. */
+  public static Context training(Kernels kernels, long seed) {
+    return new Context(kernels, true, new SplittableRandom(seed));
+  }
+
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  public boolean training() {
+    return training;
+  }
+
+  /**
+   * The random stream of this step.
+   *
+   * @throws IllegalStateException outside training
+   */
+  public SplittableRandom random() {
+    if (random == null) {
+      throw new IllegalStateException("random numbers are only drawn during training (dropout is off at inference)");
+    }
+    return random;
+  }
+
+  /** Keeps {@code value} for {@code layer}'s backward pass; does nothing at inference. */
+  public void save(Layer layer, Object value) {
+    if (training) {
+      saved.put(layer, value);
+    }
+  }
+
+  /**
+   * What {@code layer}'s forward saved.
+   *
+   * @throws IllegalStateException if the layer has not run forward in training mode with this context
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T saved(Layer layer) {
+    Object value = saved.get(layer);
+    if (value == null) {
+      throw new IllegalStateException(
+          "layer '" + layer.name() + "': backward called before forward in training mode on this context");
+    }
+    return (T) value;
+  }
+}

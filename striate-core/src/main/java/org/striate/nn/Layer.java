@@ -1,0 +1,160 @@
+package org.striate.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
+
+/**
+ * One step of a network: a forward function and its backward, side by side in each subclass.
+ *
+ * <p>Life cycle: the constructor validates the settings; {@link #build} fixes the input shape (one example,
+ * without the batch dimension) and creates the parameters; then {@link #forward} and {@link #backward} run on
+ * batches. Forward saves what backward needs in the {@link Context}, never in the layer, so a built layer can
+ * serve inference from several threads.
+ */
+public abstract class Layer {
+  private String name;
+  private Shape inputShape;
+  private Shape outputShape;
+  private final List<Parameter> parameters = new ArrayList<>();
+
+  protected Layer(String name) {
+    this.name = name;
+  }
+
+  /** The Keras-style type name, such as {@code Conv2D}; the model file stores it. */
+  public abstract String type();
+
+  /** The unique name within the model, such as {@code conv2d_1}; null until the model assigns one. */
+  public final String name() {
+    return name;
+  }
+
+  /** Sets the name; only the model calls this, before building, for layers created without a name. */
+  final void assignName(String newName) {
+    this.name = newName;
+  }
+
+  /**
+   * Fixes the input shape and creates the parameters.
+   *
+   * @throws IllegalArgumentException if the layer cannot take this input shape; the message names the layer
+   * @throws IllegalStateException if the layer was already built
+   */
+  public final void build(Shape inputShape, SplittableRandom random) {
+    if (this.inputShape != null) {
+      throw new IllegalStateException(
+          "layer '" + name + "' is already built for input " + this.inputShape + "; create a new layer instead");
+    }
+    try {
+      this.outputShape = computeOutputShape(inputShape);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("layer '" + name + "' (" + type() + "): " + e.getMessage(), e);
+    }
+    this.inputShape = inputShape;
+    createParameters(inputShape, random);
+  }
+
+  /** The output shape for one example of {@code input}; throws {@link IllegalArgumentException} if invalid. */
+  protected abstract Shape computeOutputShape(Shape input);
+
+  /** Creates the parameters with {@link #addParameter}; the default creates none. */
+  protected void createParameters(Shape input, SplittableRandom random) {}
+
+  protected final Parameter addParameter(String parameterName, Shape shape, Initializer init, SplittableRandom random) {
+    Tensor value = Tensor.zeros(shape);
+    init.fill(value, random);
+    Parameter p = new Parameter(parameterName, value, init);
+    parameters.add(p);
+    return p;
+  }
+
+  public final boolean isBuilt() {
+    return inputShape != null;
+  }
+
+  /** The input shape of one example; the layer must be built. */
+  public final Shape inputShape() {
+    requireBuilt();
+    return inputShape;
+  }
+
+  /** The output shape of one example; the layer must be built. */
+  public final Shape outputShape() {
+    requireBuilt();
+    return outputShape;
+  }
+
+  public final List<Parameter> parameters() {
+    return Collections.unmodifiableList(parameters);
+  }
+
+  public final long parameterCount() {
+    long n = 0;
+    for (Parameter p : parameters) {
+      n += p.value().size();
+    }
+    return n;
+  }
+
+  /**
+   * How this layer maps input positions to output positions, for receptive-field analysis:
+   * {@link Window#POINTWISE} (the default) for layers that keep each position, a sliding window for
+   * convolution and pooling, {@link Window#GLOBAL} for layers whose every output sees the whole input.
+   */
+  public Window window() {
+    return Window.POINTWISE;
+  }
+
+  /** The output for a batch {@code (N, ...inputShape)}; in training, saves what backward needs in {@code ctx}. */
+  public abstract Tensor forward(Tensor input, Context ctx);
+
+  /**
+   * The gradient with respect to this layer's input, given the gradient with respect to its output; adds the
+   * parameter gradients into {@link Parameter#grad()}.
+   */
+  public abstract Tensor backward(Tensor gradOutput, Context ctx);
+
+  /**
+   * The settings, with Keras argument names ({@code filters}, {@code kernel_size}, ...), enough to rebuild the
+   * layer with {@link Layers#fromConfig}. Values are numbers, booleans, strings or lists of these.
+   */
+  public final Map<String, Object> config() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("type", type());
+    config.put("name", name);
+    addConfig(config);
+    return config;
+  }
+
+  /** Adds this layer's own settings to {@code config}. */
+  protected abstract void addConfig(Map<String, Object> config);
+
+  /** The batch size of {@code input}, after checking its per-example shape against the built input shape. */
+  protected final int checkInput(Tensor input) {
+    requireBuilt();
+    Shape s = input.shape();
+    if (s.rank() != inputShape.rank() + 1 || !s.dropFirst().equals(inputShape)) {
+      throw new IllegalArgumentException(
+          "layer '" + name + "' (" + type() + "): expected input (batch, " + inputShape.toString().substring(1)
+              + ", got " + s);
+    }
+    return s.dim(0);
+  }
+
+  private void requireBuilt() {
+    if (inputShape == null) {
+      throw new IllegalStateException("layer '" + name + "' (" + type() + ") is not built; add it to a model first");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return type() + "(" + name + ")";
+  }
+}
