@@ -71,24 +71,4 @@ public enum Activation {
       kernels.pointwiseBackward(pointwise, alpha, x.data(), y.data(), gradY.data(), gradX.data(), n);
     }
   }
-
-  /** Applies this activation after a layer's linear part: returns {@code pre} itself when linear. */
-  Tensor apply(Kernels kernels, Tensor pre) {
-    if (this == LINEAR) {
-      return pre;
-    }
-    Tensor out = Tensor.zeros(pre.shape());
-    forward(kernels, pre, out);
-    return out;
-  }
-
-  /** The gradient with respect to {@code pre}, where {@code out = apply(pre)}. */
-  Tensor gradient(Kernels kernels, Tensor pre, Tensor out, Tensor gradOut) {
-    if (this == LINEAR) {
-      return gradOut;
-    }
-    Tensor gradPre = Tensor.zeros(pre.shape());
-    backward(kernels, pre, out, gradOut, gradPre);
-    return gradPre;
-  }
 }

@@ -17,6 +17,7 @@ public final class Context {
   private final boolean training;
   private final SplittableRandom random;
   private final Map<Layer, Object> saved = new IdentityHashMap<>();
+  private Layer fusedSoftmaxLayer;
 
   private Context(Kernels kernels, boolean training, SplittableRandom random) {
     this.kernels = kernels;
@@ -52,6 +53,19 @@ public final class Context {
       throw new IllegalStateException("random numbers are only drawn during training (dropout is off at inference)");
     }
     return random;
+  }
+
+  /**
+   * Hands {@code layer}'s final softmax to the loss: the layer then outputs logits, and the fused softmax
+   * cross-entropy computes probabilities and gradients stably from them. Only the training loop calls this.
+   */
+  public void fuseSoftmaxIntoLoss(Layer layer) {
+    this.fusedSoftmaxLayer = layer;
+  }
+
+  /** Whether {@code layer} must skip its softmax because the loss applies it. */
+  public boolean softmaxFused(Layer layer) {
+    return fusedSoftmaxLayer == layer;
   }
 
   /** Keeps {@code value} for {@code layer}'s backward pass; does nothing at inference. */

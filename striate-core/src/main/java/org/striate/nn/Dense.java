@@ -58,6 +58,7 @@ public final class Dense extends Layer {
     return units;
   }
 
+  @Override
   public Activation activation() {
     return activation;
   }
@@ -95,7 +96,7 @@ public final class Dense extends Layer {
     if (useBias) {
       k.addRowVector(rows, units, bias.value().data(), pre.data());
     }
-    Tensor out = activation.apply(k, pre);
+    Tensor out = activate(activation, pre, ctx);
     ctx.save(this, new Saved(input, pre, out));
     return out;
   }
@@ -106,7 +107,7 @@ public final class Dense extends Layer {
     Kernels k = ctx.kernels();
     int in = inputShape().dim(-1);
     int rows = s.input.size() / in;
-    Tensor gradPre = activation.gradient(k, s.pre, s.out, gradOutput);
+    Tensor gradPre = activationGradient(activation, s.pre, s.out, gradOutput, ctx);
     // dKernel += input^T · gradPre ; dBias += column sums ; dInput = gradPre · kernel^T
     k.gemm(true, false, in, units, rows, s.input.data(), 0, in, gradPre.data(), 0, units, true,
         kernel.grad().data(), 0, units);

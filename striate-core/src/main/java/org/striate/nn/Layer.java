@@ -111,6 +111,34 @@ public abstract class Layer {
     return Window.POINTWISE;
   }
 
+  /** The activation this layer applies last, {@link Activation#LINEAR} if none. */
+  public Activation activation() {
+    return Activation.LINEAR;
+  }
+
+  /**
+   * Applies {@code activation} to a layer's linear output {@code pre}; returns {@code pre} itself when the
+   * activation is linear, or is a softmax the loss has taken over (see {@link Context#fuseSoftmaxIntoLoss}).
+   */
+  protected final Tensor activate(Activation activation, Tensor pre, Context ctx) {
+    if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))) {
+      return pre;
+    }
+    Tensor out = Tensor.zeros(pre.shape());
+    activation.forward(ctx.kernels(), pre, out);
+    return out;
+  }
+
+  /** The gradient with respect to {@code pre} of {@code out = activate(activation, pre, ctx)}. */
+  protected final Tensor activationGradient(Activation activation, Tensor pre, Tensor out, Tensor gradOut, Context ctx) {
+    if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))) {
+      return gradOut;
+    }
+    Tensor gradPre = Tensor.zeros(pre.shape());
+    activation.backward(ctx.kernels(), pre, out, gradOut, gradPre);
+    return gradPre;
+  }
+
   /** The output for a batch {@code (N, ...inputShape)}; in training, saves what backward needs in {@code ctx}. */
   public abstract Tensor forward(Tensor input, Context ctx);
 
