@@ -3,7 +3,9 @@ package org.striate.nn;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
 import org.striate.tensor.Shape;
@@ -36,6 +38,16 @@ public final class GradientCheck {
     return t;
   }
 
+  /** Uniform random values in {@code [-1, -0.1] U [0.1, 1)}: away from the kinks of ReLU and its kin at 0. */
+  public static Tensor randomAwayFromZero(Shape shape, long seed) {
+    Tensor t = random(shape, seed);
+    float[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Math.copySign(0.1f + 0.9f * Math.abs(d[i]), d[i]);
+    }
+    return t;
+  }
+
   /**
    * Builds {@code layer} for {@code input}'s example shape (if not yet built) and checks the gradients with
    * respect to the input and every parameter; fails with the first mismatching element.
@@ -49,32 +61,46 @@ public final class GradientCheck {
       layer.assignName(layer.type().toLowerCase(java.util.Locale.ROOT));
       layer.build(input.shape().dropFirst(), new SplittableRandom(42));
     }
+    check(layer, layer::forward, layer::backward, List.of(layer), input, eps, tolerance);
+  }
+
+  /**
+   * The same check for a whole model, end to end: the gradients with respect to the model input and every
+   * parameter of every layer.
+   */
+  public static void check(Sequential model, Tensor input) {
+    check("model", model::forward, model::backward, model.layers(), input, EPS, TOLERANCE);
+  }
+
+  /** A forward or backward pass: of one layer or of a whole model. */
+  private interface Pass {
+    Tensor run(Tensor x, Context ctx);
+  }
+
+  private static void check(
+      Object where, Pass forward, Pass backward, List<Layer> layers, Tensor input, double eps, double tolerance) {
     try (Kernels kernels = new ScalarKernels(1)) {
-      Tensor probe = forward(layer, input, kernels);
-      Tensor r = random(probe.shape(), 7);
-      for (Parameter p : layer.parameters()) {
-        p.zeroGrad();
+      // Training mode with a fixed seed, so dropout masks repeat between evaluations.
+      Tensor r = random(forward.run(input, Context.training(kernels, 1)).shape(), 7);
+      for (Layer layer : layers) {
+        layer.parameters().forEach(Parameter::zeroGrad);
       }
       Context ctx = Context.training(kernels, 1);
-      layer.forward(input, ctx);
-      Tensor gradInput = layer.backward(r, ctx);
+      forward.run(input, ctx);
+      Tensor gradInput = backward.run(r, ctx);
       assertTrue(gradInput.shape().equals(input.shape()),
           "gradient of the input has shape " + gradInput.shape() + ", input has " + input.shape());
-      compare(layer, "input", input.data(), gradInput.data(), () -> objective(layer, input, r, kernels), eps, tolerance);
-      for (Parameter p : layer.parameters()) {
-        compare(layer, p.name(), p.value().data(), p.grad().data(), () -> objective(layer, input, r, kernels), eps,
-            tolerance);
+      DoubleSupplier objective = () -> dot(forward.run(input, Context.training(kernels, 1)), r);
+      compare(where, "input", input.data(), gradInput.data(), objective, eps, tolerance);
+      for (Layer layer : layers) {
+        for (Parameter p : layer.parameters()) {
+          compare(layer, p.name(), p.value().data(), p.grad().data(), objective, eps, tolerance);
+        }
       }
     }
   }
 
-  private static Tensor forward(Layer layer, Tensor input, Kernels kernels) {
-    // Training mode with a fixed seed, so dropout masks repeat between evaluations.
-    return layer.forward(input, Context.training(kernels, 1));
-  }
-
-  private static double objective(Layer layer, Tensor input, Tensor r, Kernels kernels) {
-    Tensor out = forward(layer, input, kernels);
+  private static double dot(Tensor out, Tensor r) {
     double sum = 0;
     for (int i = 0; i < out.size(); i++) {
       sum += (double) out.data()[i] * r.data()[i];
@@ -83,7 +109,7 @@ public final class GradientCheck {
   }
 
   private static void compare(
-      Layer layer, String what, float[] values, float[] analytic, java.util.function.DoubleSupplier objective,
+      Object where, String what, float[] values, float[] analytic, DoubleSupplier objective,
       double eps, double tolerance) {
     for (int i = 0; i < values.length; i++) {
       float saved = values[i];
@@ -96,7 +122,7 @@ public final class GradientCheck {
       double a = analytic[i];
       double scale = Math.max(1.0, Math.max(Math.abs(a), Math.abs(numeric)));
       if (Math.abs(a - numeric) > tolerance * scale) {
-        fail(layer + ": gradient of " + what + "[" + i + "] is " + a + " by backward but " + numeric
+        fail(where + ": gradient of " + what + "[" + i + "] is " + a + " by backward but " + numeric
             + " by finite differences");
       }
     }

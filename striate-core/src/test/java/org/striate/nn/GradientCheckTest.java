@@ -1,0 +1,127 @@
+package org.striate.nn;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
+
+/** The checker must catch wrong backward passes, not only accept right ones. */
+class GradientCheckTest {
+
+  /** Ways the test layer's backward can go wrong. */
+  private enum Fault { NONE, INPUT_TERM_DROPPED, INPUT_OFF_BY_ONE_PERCENT, LAST_INPUT_WRONG, WEIGHT_DOUBLED }
+
+  /**
+   * {@code y = w[c] * x^2 + x} per channel {@code c} (the last axis), with a parameter {@code w (C)};
+   * {@code dy/dx = 2 w x + 1}, {@code dy/dw = x^2}. Backward can be made wrong on purpose.
+   */
+  private static final class QuadraticLayer extends Layer {
+    private final Fault fault;
+    private Parameter weight; // (C)
+
+    QuadraticLayer(Fault fault) {
+      super(null);
+      this.fault = fault;
+    }
+
+    @Override
+    public String type() {
+      return "Quadratic";
+    }
+
+    @Override
+    protected Shape computeOutputShape(Shape input) {
+      return input;
+    }
+
+    @Override
+    protected void createParameters(Shape input, SplittableRandom random) {
+      weight = addParameter("weight", Shape.of(input.dim(-1)), Initializer.GLOROT_UNIFORM, random);
+    }
+
+    @Override
+    public Tensor forward(Tensor input, Context ctx) {
+      checkInput(input);
+      float[] x = input.data();
+      float[] w = weight.value().data();
+      Tensor out = Tensor.zeros(input.shape());
+      for (int i = 0; i < x.length; i++) {
+        out.data()[i] = w[i % w.length] * x[i] * x[i] + x[i];
+      }
+      ctx.save(this, input);
+      return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput, Context ctx) {
+      Tensor input = ctx.saved(this);
+      float[] x = input.data();
+      float[] g = gradOutput.data();
+      float[] w = weight.value().data();
+      float[] gw = weight.grad().data();
+      Tensor gradInput = Tensor.zeros(input.shape());
+      float[] gx = gradInput.data();
+      for (int i = 0; i < x.length; i++) {
+        int c = i % w.length;
+        float identityTerm = fault == Fault.INPUT_TERM_DROPPED ? 0f : 1f;
+        gx[i] = g[i] * (2 * w[c] * x[i] + identityTerm);
+        gw[c] += (fault == Fault.WEIGHT_DOUBLED ? 2 : 1) * g[i] * x[i] * x[i];
+      }
+      if (fault == Fault.INPUT_OFF_BY_ONE_PERCENT) {
+        for (int i = 0; i < gx.length; i++) {
+          gx[i] *= 1.01f;
+        }
+      }
+      if (fault == Fault.LAST_INPUT_WRONG) {
+        gx[gx.length - 1] += 0.5f;
+      }
+      return gradInput;
+    }
+
+    @Override
+    protected void addConfig(Map<String, Object> config) {}
+  }
+
+  private static final Tensor INPUT = GradientCheck.random(Shape.of(2, 3), 11);
+
+  @Test
+  void acceptsACorrectBackward() {
+    GradientCheck.check(new QuadraticLayer(Fault.NONE), INPUT);
+  }
+
+  @Test
+  void catchesADroppedTerm() {
+    assertFails(Fault.INPUT_TERM_DROPPED, "Quadratic(quadratic): gradient of input[0] is ");
+  }
+
+  @Test
+  void catchesAOnePercentError() {
+    assertFails(Fault.INPUT_OFF_BY_ONE_PERCENT, "Quadratic(quadratic): gradient of input[");
+  }
+
+  @Test
+  void checksEveryElementUpToTheLast() {
+    assertFails(Fault.LAST_INPUT_WRONG, "Quadratic(quadratic): gradient of input[5] is ");
+  }
+
+  @Test
+  void checksParameterGradients() {
+    assertFails(Fault.WEIGHT_DOUBLED, "Quadratic(quadratic): gradient of weight[0] is ");
+  }
+
+  @Test
+  void catchesAWrongModelGradient() {
+    Sequential model = new Sequential(Shape.of(3), new Dense(3), new QuadraticLayer(Fault.WEIGHT_DOUBLED));
+    AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.check(model, INPUT));
+    assertTrue(e.getMessage().startsWith("Quadratic(quadratic): gradient of weight[0] is "), e.getMessage());
+  }
+
+  private static void assertFails(Fault fault, String messageStart) {
+    AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.check(new QuadraticLayer(fault), INPUT));
+    assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());
+  }
+}
