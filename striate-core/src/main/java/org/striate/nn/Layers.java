@@ -10,6 +10,13 @@ public final class Layers {
 
   static {
     FACTORIES.put("Dense", Dense::fromConfig);
+    FACTORIES.put("Dropout", Dropout::fromConfig);
+    FACTORIES.put("Flatten", Flatten::fromConfig);
+    FACTORIES.put("LeakyReLU", LeakyReLU::fromConfig);
+    FACTORIES.put("ReLU", ReLU::fromConfig);
+    FACTORIES.put("Sigmoid", Sigmoid::fromConfig);
+    FACTORIES.put("Softmax", Softmax::fromConfig);
+    FACTORIES.put("Tanh", Tanh::fromConfig);
   }
 
   private Layers() {}

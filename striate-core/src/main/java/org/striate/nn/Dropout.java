@@ -1,0 +1,99 @@
+package org.striate.nn;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
+
+/**
+ * Randomly zeroes inputs during training, with inverted scaling: each element is dropped with probability
+ * {@code rate} and the kept ones are multiplied by {@code 1 / (1 - rate)}, so the expected output equals the
+ * input and inference needs no correction (Keras and PyTorch semantics). At inference the layer returns its
+ * input itself. Shapes: output = input, any shape.
+ *
+ * <p>The mask comes from {@link Context#random()}, so a training step with the same seed drops the same
+ * elements; backward multiplies by the mask saved in the context.
+ */
+public final class Dropout extends Layer {
+  private final double rate;
+
+  public Dropout(double rate) {
+    this(rate, null);
+  }
+
+  /**
+   * @param rate the probability of dropping an element, in {@code [0, 1)}
+   * @param name the layer's name, or null to let the model name it ({@code dropout}, {@code dropout_1}, ...)
+   * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)} or NaN
+   */
+  public Dropout(double rate, String name) {
+    super(name);
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("Dropout: rate must be in [0, 1) (rate 1 would drop everything and scale"
+          + " the kept values by 1 / (1 - rate), a division by zero), got " + rate);
+    }
+    this.rate = rate;
+  }
+
+  @Override
+  public String type() {
+    return "Dropout";
+  }
+
+  public double rate() {
+    return rate;
+  }
+
+  @Override
+  protected Shape computeOutputShape(Shape input) {
+    return input;
+  }
+
+  /** The mask of one training step: 0 for dropped elements, {@code 1 / (1 - rate)} for kept ones. */
+  private record Saved(float[] mask) {}
+
+  private static final Saved IDENTITY = new Saved(null);
+
+  @Override
+  public Tensor forward(Tensor input, Context ctx) {
+    checkInput(input);
+    if (!ctx.training() || rate == 0) {
+      ctx.save(this, IDENTITY);
+      return input;
+    }
+    float scale = (float) (1 / (1 - rate));
+    SplittableRandom random = ctx.random();
+    float[] x = input.data();
+    float[] mask = new float[x.length];
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      mask[i] = random.nextDouble() < rate ? 0f : scale;
+      y[i] = x[i] * mask[i];
+    }
+    ctx.save(this, new Saved(mask));
+    return new Tensor(input.shape(), y);
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput, Context ctx) {
+    Saved s = ctx.saved(this);
+    if (s.mask == null) {
+      return gradOutput;
+    }
+    float[] g = gradOutput.data();
+    float[] gradInput = new float[g.length];
+    for (int i = 0; i < g.length; i++) {
+      gradInput[i] = g[i] * s.mask[i];
+    }
+    return new Tensor(gradOutput.shape(), gradInput);
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> config) {
+    config.put("rate", rate);
+  }
+
+  static Dropout fromConfig(ConfigReader c) {
+    return new Dropout(c.getDouble("rate"), c.getName());
+  }
+}
