@@ -169,8 +169,7 @@ public abstract class Layer {
     Shape s = input.shape();
     if (s.rank() != inputShape.rank() + 1 || !s.dropFirst().equals(inputShape)) {
       throw new IllegalArgumentException(
-          "layer '" + name + "' (" + type() + "): expected input (batch, " + inputShape.toString().substring(1)
-              + ", got " + s);
+          "layer '" + name + "' (" + type() + "): expected input " + inputShape.toBatchString() + ", got " + s);
     }
     return s.dim(0);
   }

@@ -155,7 +155,7 @@ public final class Sequential {
   public Tensor forward(Tensor input, Context ctx, int end) {
     if (input.shape().rank() != inputShape.rank() + 1 || !input.shape().dropFirst().equals(inputShape)) {
       throw new IllegalArgumentException(
-          "model input: expected shape (batch, " + inputShape.toString().substring(1) + ", got " + input.shape());
+          "model input: expected shape " + inputShape.toBatchString() + ", got " + input.shape());
     }
     Tensor x = input;
     for (int i = 0; i < end; i++) {

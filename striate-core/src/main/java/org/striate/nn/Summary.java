@@ -76,11 +76,11 @@ public final class Summary {
   public String toString() {
     List<String[]> cells = new ArrayList<>();
     cells.add(new String[] {"Layer (type)", "Output shape", "Params", "Receptive field", "Eff. stride", "Eff. pad"});
-    cells.add(new String[] {"input (Input)", "(None, " + inputShape.toString().substring(1), "0", "1", "1", "0"});
+    cells.add(new String[] {"input (Input)", noneBatch(inputShape), "0", "1", "1", "0"});
     for (Row r : rows) {
       cells.add(new String[] {
         r.name() + " (" + r.type() + ")",
-        "(None, " + r.outputShape().toString().substring(1),
+        noneBatch(r.outputShape()),
         String.format("%,d", r.parameters()),
         r.global() ? "global" : pair(r.rfH(), r.rfW()),
         r.global() ? "-" : pair(r.strideH(), r.strideW()),
@@ -112,6 +112,11 @@ public final class Summary {
     sb.append(rule);
     sb.append(String.format("Total params: %,d%n", totalParameters));
     return sb.toString();
+  }
+
+  /** Keras's notation for a batch of any size: {@code (None, 13, 13, 32)}. */
+  private static String noneBatch(Shape shape) {
+    return "(None" + shape.toBatchString().substring("(batch".length());
   }
 
   private static String pair(int h, int w) {

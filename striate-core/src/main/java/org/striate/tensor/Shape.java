@@ -73,6 +73,15 @@ public final class Shape {
     return new Shape(Arrays.copyOfRange(dims, 1, dims.length));
   }
 
+  /** This shape as a batch of examples, for messages: {@code (28, 28, 1)} gives {@code (batch, 28, 28, 1)}. */
+  public String toBatchString() {
+    StringBuilder sb = new StringBuilder("(batch");
+    for (int d : dims) {
+      sb.append(", ").append(d);
+    }
+    return sb.append(')').toString();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Shape other && Arrays.equals(dims, other.dims);
