@@ -1,0 +1,62 @@
+package org.striate.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+  @Test
+  void everyIndexRunsExactlyOnceInContiguousChunks() {
+    for (int threads = 1; threads <= 4; threads++) {
+      try (Parallel p = new Parallel(threads)) {
+        for (int n : new int[] {1, 2, 3, 7, 100}) {
+          AtomicIntegerArray hits = new AtomicIntegerArray(n);
+          AtomicIntegerArray chunkOf = new AtomicIntegerArray(n);
+          p.forRange(n, (chunk, from, to) -> {
+            for (int i = from; i < to; i++) {
+              hits.incrementAndGet(i);
+              chunkOf.set(i, chunk);
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i + " of " + n + " with " + threads + " threads");
+            assertEquals(Math.min(n, threads), p.chunks(n));
+            if (i > 0) {
+              int step = chunkOf.get(i) - chunkOf.get(i - 1);
+              assertEquals(true, step == 0 || step == 1, "chunks are contiguous and ordered");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void chunkBoundariesDependOnlyOnSizeAndCount() {
+    assertEquals(0, Parallel.start(10, 3, 0));
+    assertEquals(3, Parallel.start(10, 3, 1));
+    assertEquals(6, Parallel.start(10, 3, 2));
+    assertEquals(10, Parallel.start(10, 3, 3));
+  }
+
+  @Test
+  void workerExceptionsReachTheCaller() {
+    try (Parallel p = new Parallel(2)) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.forRange(4, (chunk, from, to) -> {
+        if (chunk == 1) {
+          throw new IllegalStateException("boom in chunk 1");
+        }
+      }));
+      assertEquals("boom in chunk 1", e.getMessage());
+    }
+  }
+
+  @Test
+  void rejectsZeroThreads() {
+    assertEquals("threads must be >= 1, got 0",
+        assertThrows(IllegalArgumentException.class, () -> new Parallel(0)).getMessage());
+  }
+}
