@@ -1,0 +1,82 @@
+package org.striate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.striate.kernel.Kernels;
+import org.striate.kernel.ScalarKernels;
+import org.striate.nn.Context;
+import org.striate.nn.Layer;
+import org.striate.nn.Layers;
+import org.striate.nn.Parameter;
+import org.striate.nn.Sequential;
+import org.striate.tensor.Tensor;
+
+/**
+ * Every layer fixture under {@code fixtures/layers/} (see {@code tools/README.md}): the layer built from the
+ * fixture's config, with the fixture's parameters, must reproduce PyTorch's output, input gradient and
+ * parameter gradients within {@link Fixture#LAYER_TOLERANCE} ({@code 1e-5 + 1e-4 |expected|}), on the scalar
+ * kernels.
+ */
+class TorchLayerParityTest {
+
+  @Test
+  void fixturesArePresent() {
+    // A missing resource directory or an emptied one must not pass as "no differences".
+    assertTrue(Fixture.all("layers").size() >= 30, "expected at least 30 layer fixtures");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> layerMatchesPyTorch() {
+    return Fixture.all("layers").stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f)));
+  }
+
+  private static void check(Fixture f) {
+    Map<String, Object> config = Fixture.config(f.get("layer"));
+    Tensor input = Fixture.tensor(f.get("input"));
+    Layer layer = Layers.fromConfig(config);
+    new Sequential(input.shape().dropFirst(), layer); // builds the layer for one example's shape
+    copyParameters(f, layer);
+    try (Kernels kernels = new ScalarKernels(1)) {
+      Context ctx = Context.training(kernels, 1);
+      Tensor output = layer.forward(input, ctx);
+      f.assertClose("output", Fixture.tensor(f.get("output")), output, Fixture.LAYER_TOLERANCE);
+      Tensor gradInput = layer.backward(Fixture.tensor(f.get("grad_output")), ctx);
+      f.assertClose("grad_input", Fixture.tensor(f.get("grad_input")), gradInput, Fixture.LAYER_TOLERANCE);
+      JsonNode gradParams = f.get("grad_params");
+      for (Parameter p : layer.parameters()) {
+        f.assertClose("grad of " + p.name(), Fixture.tensor(gradParams.get(p.name())), p.grad(),
+            Fixture.LAYER_TOLERANCE);
+      }
+    }
+  }
+
+  /** Overwrites the layer's initial parameters with the fixture's, which must name exactly the same set. */
+  private static void copyParameters(Fixture f, Layer layer) {
+    JsonNode params = f.get("params");
+    List<String> names = new ArrayList<>();
+    for (Parameter p : layer.parameters()) {
+      names.add(p.name());
+      JsonNode node = params.get(p.name());
+      if (node == null) {
+        fail(f.name() + ": the layer has parameter '" + p.name() + "' but the fixture does not");
+      }
+      Tensor value = Fixture.tensor(node);
+      assertEquals(value.shape(), p.shape(), f.name() + ": shape of parameter '" + p.name() + "'");
+      System.arraycopy(value.data(), 0, p.value().data(), 0, value.size());
+    }
+    TreeSet<String> expected = new TreeSet<>();
+    params.fieldNames().forEachRemaining(expected::add);
+    assertEquals(expected, new TreeSet<>(names), f.name() + ": parameter names");
+  }
+}
