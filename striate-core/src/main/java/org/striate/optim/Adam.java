@@ -13,17 +13,10 @@ import org.striate.nn.Parameter;
  * {@code epsilon = 1e-7} (PyTorch's default epsilon is 1e-8). For weight decay use {@link AdamW}.
  */
 public final class Adam implements Optimizer {
-  private final double learningRate;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final AdamMoments moments = new AdamMoments();
+  private final AdamMoments moments;
 
   private Adam(Builder b) {
-    this.learningRate = Check.positive("Adam", "learning_rate", b.learningRate);
-    this.beta1 = Check.fraction("Adam", "beta_1", b.beta1, false);
-    this.beta2 = Check.fraction("Adam", "beta_2", b.beta2, false);
-    this.epsilon = Check.positive("Adam", "epsilon", b.epsilon);
+    this.moments = new AdamMoments("Adam", b.learningRate, b.beta1, b.beta2, b.epsilon, 0);
   }
 
   /** Adam with Keras's defaults. */
@@ -42,22 +35,19 @@ public final class Adam implements Optimizer {
 
   @Override
   public double learningRate() {
-    return learningRate;
+    return moments.learningRate();
   }
 
   @Override
   public void step(List<Parameter> parameters) {
-    moments.step(parameters, learningRate, beta1, beta2, epsilon, 0);
+    moments.step(parameters);
   }
 
   @Override
   public Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("name", name());
-    config.put("learning_rate", learningRate);
-    config.put("beta_1", beta1);
-    config.put("beta_2", beta2);
-    config.put("epsilon", epsilon);
+    moments.addConfig(config, false);
     return config;
   }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import org.striate.nn.Parameter;
 
 /**
- * The moment estimates and update shared by {@link Adam} and {@link AdamW}, in PyTorch's form. Per parameter,
- * at step {@code t} (counted per parameter from 1):
+ * The validated settings, moment estimates and update shared by {@link Adam} and {@link AdamW}, in PyTorch's
+ * form. Per parameter, at step {@code t} (counted per parameter from 1):
  *
  * <pre>
  *   p = p * (1 - learning_rate * weight_decay)          (AdamW only: decoupled weight decay)
@@ -20,6 +20,12 @@ import org.striate.nn.Parameter;
  * scalar factors are computed in double, the element-wise update in float, as PyTorch does.
  */
 final class AdamMoments {
+  private final double learningRate;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+
   private static final class State {
     final float[] m;
     final float[] v;
@@ -33,14 +39,41 @@ final class AdamMoments {
 
   private final Map<Parameter, State> states = new IdentityHashMap<>();
 
-  void step(List<Parameter> parameters, double learningRate, double beta1, double beta2, double epsilon,
-      double decoupledWeightDecay) {
+  /**
+   * Validates the settings; {@code owner} names the optimizer in messages.
+   *
+   * @param weightDecay the decoupled decay, 0 for Adam
+   */
+  AdamMoments(String owner, double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+    this.learningRate = Check.positive(owner, "learning_rate", learningRate);
+    this.weightDecay = Check.nonNegative(owner, "weight_decay", weightDecay);
+    this.beta1 = Check.fraction(owner, "beta_1", beta1, false);
+    this.beta2 = Check.fraction(owner, "beta_2", beta2, false);
+    this.epsilon = Check.positive(owner, "epsilon", epsilon);
+  }
+
+  double learningRate() {
+    return learningRate;
+  }
+
+  /** Adds the settings with Keras names; {@code weight_decay} only when {@code withDecay}. */
+  void addConfig(Map<String, Object> config, boolean withDecay) {
+    config.put("learning_rate", learningRate);
+    if (withDecay) {
+      config.put("weight_decay", weightDecay);
+    }
+    config.put("beta_1", beta1);
+    config.put("beta_2", beta2);
+    config.put("epsilon", epsilon);
+  }
+
+  void step(List<Parameter> parameters) {
     float b1 = (float) beta1;
     float b2 = (float) beta2;
     float oneMinusB1 = (float) (1 - beta1);
     float oneMinusB2 = (float) (1 - beta2);
     float eps = (float) epsilon;
-    float decay = (float) (1 - learningRate * decoupledWeightDecay);
+    float decay = (float) (1 - learningRate * weightDecay);
     for (Parameter parameter : parameters) {
       float[] p = parameter.value().data();
       float[] g = parameter.grad().data();
@@ -51,7 +84,7 @@ final class AdamMoments {
       float[] m = s.m;
       float[] v = s.v;
       for (int i = 0; i < p.length; i++) {
-        if (decoupledWeightDecay != 0) {
+        if (weightDecay != 0) {
           p[i] *= decay;
         }
         m[i] = b1 * m[i] + oneMinusB1 * g[i];

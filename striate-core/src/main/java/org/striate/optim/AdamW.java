@@ -13,19 +13,10 @@ import org.striate.nn.Parameter;
  * {@code beta_2 = 0.999}, {@code epsilon = 1e-7} (PyTorch's defaults are 0.01 and 1e-8).
  */
 public final class AdamW implements Optimizer {
-  private final double learningRate;
-  private final double weightDecay;
-  private final double beta1;
-  private final double beta2;
-  private final double epsilon;
-  private final AdamMoments moments = new AdamMoments();
+  private final AdamMoments moments;
 
   private AdamW(Builder b) {
-    this.learningRate = Check.positive("AdamW", "learning_rate", b.learningRate);
-    this.weightDecay = Check.nonNegative("AdamW", "weight_decay", b.weightDecay);
-    this.beta1 = Check.fraction("AdamW", "beta_1", b.beta1, false);
-    this.beta2 = Check.fraction("AdamW", "beta_2", b.beta2, false);
-    this.epsilon = Check.positive("AdamW", "epsilon", b.epsilon);
+    this.moments = new AdamMoments("AdamW", b.learningRate, b.beta1, b.beta2, b.epsilon, b.weightDecay);
   }
 
   /** AdamW with Keras's defaults. */
@@ -44,23 +35,19 @@ public final class AdamW implements Optimizer {
 
   @Override
   public double learningRate() {
-    return learningRate;
+    return moments.learningRate();
   }
 
   @Override
   public void step(List<Parameter> parameters) {
-    moments.step(parameters, learningRate, beta1, beta2, epsilon, weightDecay);
+    moments.step(parameters);
   }
 
   @Override
   public Map<String, Object> config() {
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("name", name());
-    config.put("learning_rate", learningRate);
-    config.put("weight_decay", weightDecay);
-    config.put("beta_1", beta1);
-    config.put("beta_2", beta2);
-    config.put("epsilon", epsilon);
+    moments.addConfig(config, true);
     return config;
   }
 
