@@ -1,5 +1,7 @@
 package org.striate.nn;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +101,25 @@ public final class ConfigReader {
       out[i] = toInt(key, list.get(i));
     }
     return out;
+  }
+
+  /**
+   * Rejects keys outside {@code known}, so that a misspelt setting ({@code unit} for {@code units}) is an
+   * error rather than silently replaced by its default.
+   *
+   * @throws IllegalArgumentException naming the unknown keys and the known ones
+   */
+  public void rejectKeysOutside(Collection<String> known) {
+    List<String> unknown = new ArrayList<>();
+    for (String key : config.keySet()) {
+      if (!known.contains(key)) {
+        unknown.add("'" + key + "'");
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(where + ": unknown config key" + (unknown.size() == 1 ? " " : "s ")
+          + String.join(", ", unknown) + "; the known keys are " + known);
+    }
   }
 
   private Object require(String key) {

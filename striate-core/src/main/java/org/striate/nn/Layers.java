@@ -24,7 +24,11 @@ public final class Layers {
   /**
    * The layer a config describes; the inverse of {@link Layer#config()}.
    *
-   * @throws IllegalArgumentException if the type is unknown or a setting is missing or invalid
+   * <p>Every key of {@code config} must appear in the rebuilt layer's own {@link Layer#config()}; so each layer's
+   * {@code config()} must work before the layer is built and list every key its {@code fromConfig} reads.
+   *
+   * @throws IllegalArgumentException if the type is unknown, a key is unknown to that type, or a setting is
+   *     missing or invalid
    */
   public static Layer fromConfig(Map<String, Object> config) {
     Object type = config.get("type");
@@ -33,6 +37,11 @@ public final class Layers {
       throw new IllegalArgumentException(
           "layer type must be one of " + FACTORIES.keySet() + ", got " + (type == null ? "nothing" : "'" + type + "'"));
     }
-    return factory.apply(new ConfigReader(config));
+    ConfigReader reader = new ConfigReader(config);
+    Layer layer = factory.apply(reader);
+    // A key the rebuilt layer does not report is one its fromConfig never read: checking here, once, covers
+    // every layer type without each fromConfig listing its keys a second time.
+    reader.rejectKeysOutside(layer.config().keySet());
+    return layer;
   }
 }
