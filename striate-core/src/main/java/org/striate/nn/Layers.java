@@ -21,6 +21,11 @@ public final class Layers {
 
   private Layers() {}
 
+  /** The layer type names a config may use, sorted. */
+  public static java.util.Set<String> types() {
+    return java.util.Collections.unmodifiableSet(FACTORIES.keySet());
+  }
+
   /**
    * The layer a config describes; the inverse of {@link Layer#config()}.
    *

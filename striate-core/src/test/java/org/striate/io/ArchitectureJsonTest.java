@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.striate.nn.Layers;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.nn.Activation;
 import org.striate.nn.Dense;
@@ -114,8 +115,8 @@ class ArchitectureJsonTest {
 
   @Test
   void layerProblemsNameTheLayer() throws Exception {
-    assertRejected(withLayers("[{\"type\": \"Conv2D\", \"filters\": 8}]"),
-        "layers[0]: layer type must be one of [Dense], got 'Conv2D'");
+    assertRejected(withLayers("[{\"type\": \"Conv3D\", \"filters\": 8}]"),
+        "layers[0]: layer type must be one of " + Layers.types() + ", got 'Conv3D'");
     assertRejected(withLayers("[{\"type\": \"Dense\", \"name\": \"fc\", \"units\": 2, \"unit\": 2}]"),
         "layers[0]: layer 'fc' (Dense): unknown config key 'unit'; the known keys are [type, name, units, activation, "
             + "use_bias, kernel_initializer, bias_initializer]");

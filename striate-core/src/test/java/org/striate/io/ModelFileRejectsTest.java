@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.striate.nn.Layers;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.nn.Dense;
 import org.striate.nn.Sequential;
@@ -223,9 +224,9 @@ class ModelFileRejectsTest {
   @Test
   void architectureThatCannotBeBuilt() throws Exception {
     Map<String, Object> header = valid();
-    metadata(header).put("architecture", ARCHITECTURE.replace("\"Dense\"", "\"Conv2D\""));
+    metadata(header).put("architecture", ARCHITECTURE.replace("\"Dense\"", "\"Conv3D\""));
     assertRejected(ModelFiles.file(header, data(36)),
-        "in the architecture (__metadata__): layers[0]: layer type must be one of [Dense], got 'Conv2D'");
+        "in the architecture (__metadata__): layers[0]: layer type must be one of " + Layers.types() + ", got 'Conv3D'");
   }
 
   @Test

@@ -29,6 +29,6 @@ class LayersTest {
   void rejectsAnUnknownType() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Layers.fromConfig(Map.of("type", "Conv3D")));
-    assertEquals("layer type must be one of [Dense], got 'Conv3D'", e.getMessage());
+    assertEquals("layer type must be one of " + Layers.types() + ", got 'Conv3D'", e.getMessage());
   }
 }
