@@ -59,9 +59,8 @@ public final class Trainer implements AutoCloseable {
   private int epochsRun;
 
   private Trainer(Builder b) {
-    if (b.model == null || b.optimizer == null || b.loss == null) {
-      String missing = b.model == null ? "model" : b.optimizer == null ? "optimizer" : "loss";
-      throw new IllegalArgumentException("Trainer: " + missing + " must be given, got null");
+    if (b.model == null || b.loss == null) {
+      throw new IllegalArgumentException("Trainer: " + (b.model == null ? "model" : "loss") + " must be given, got null");
     }
     this.model = b.model;
     this.optimizer = b.optimizer;
@@ -105,8 +104,12 @@ public final class Trainer implements AutoCloseable {
    *     shape; the message shows both sides) or the validation split leaves either side empty
    * @throws TrainingDivergedException if a batch's loss is not finite; the parameters keep their values from
    *     before that batch
+   * @throws IllegalStateException if the trainer was built without an optimizer
    */
   public History fit(Dataset data, FitOptions options) {
+    if (optimizer == null) {
+      throw new IllegalStateException("Trainer: fit needs an optimizer; set one with Trainer.builder().optimizer(...)");
+    }
     checkFits("fit", data);
     Dataset train = data;
     Dataset validation = options.validationData();
@@ -327,7 +330,7 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Settings for a {@link Trainer}: model, optimizer and loss are required. */
+  /** Settings for a {@link Trainer}: model and loss are required; {@link #fit} also needs an optimizer. */
   public static final class Builder {
     private Sequential model;
     private Optimizer optimizer;
@@ -368,7 +371,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * @throws IllegalArgumentException if the model, optimizer or loss is missing
+     * @throws IllegalArgumentException if the model or loss is missing
      */
     public Trainer build() {
       return new Trainer(this);

@@ -256,11 +256,18 @@ class TrainerTest {
   }
 
   @Test
-  void builderRequiresModelOptimizerAndLoss() {
+  void builderRequiresModelAndLossAndFitAnOptimizer() {
     assertEquals("Trainer: model must be given, got null",
         assertThrows(IllegalArgumentException.class, () -> Trainer.builder().build()).getMessage());
     assertEquals("Trainer: loss must be given, got null", assertThrows(IllegalArgumentException.class,
         () -> Trainer.builder().model(probedModel(new Probe(), 2, 2)).optimizer(new Adam()).build()).getMessage());
+    try (Trainer evaluator = Trainer.builder().model(probedModel(new Probe(), 4, 5)).loss(new CrossEntropy())
+        .kernels(kernels).build()) {
+      assertEquals(6, evaluator.evaluate(labelled(6, 4, 5), 4).examples());
+      assertEquals("Trainer: fit needs an optimizer; set one with Trainer.builder().optimizer(...)",
+          assertThrows(IllegalStateException.class,
+              () -> evaluator.fit(labelled(6, 4, 5), FitOptions.builder().build())).getMessage());
+    }
   }
 
   @Test
