@@ -130,11 +130,23 @@ public final class Fixture {
     float[] a = actual.data();
     for (int i = 0; i < e.length; i++) {
       if (!tolerance.accepts(e[i], a[i])) {
-        fail(name + ": " + what + "[" + i + "] " + Arrays.toString(coordinates(expected.shape(), i)) + " is " + a[i]
-            + ", PyTorch gives " + e[i] + " (|difference| " + Math.abs(a[i] - e[i]) + " exceeds " + tolerance.absolute()
-            + " + " + tolerance.relative() + " * |expected|)");
+        // floats print as floats (0.1, not 0.10000000149011612)
+        fail(mismatch(what + "[" + i + "] " + Arrays.toString(coordinates(expected.shape(), i)), String.valueOf(e[i]),
+            String.valueOf(a[i]), Math.abs(a[i] - e[i]), tolerance));
       }
     }
+  }
+
+  /** Fails unless the scalar {@code actual} is within {@code tolerance} of {@code expected}; names case and both values. */
+  public void assertClose(String what, double expected, double actual, Tolerance tolerance) {
+    if (!tolerance.accepts(expected, actual)) {
+      fail(mismatch(what, String.valueOf(expected), String.valueOf(actual), Math.abs(actual - expected), tolerance));
+    }
+  }
+
+  private String mismatch(String what, String expected, String actual, double difference, Tolerance tolerance) {
+    return name + ": " + what + " is " + actual + ", PyTorch gives " + expected + " (|difference| " + difference
+        + " exceeds " + tolerance.absolute() + " + " + tolerance.relative() + " * |expected|)";
   }
 
   private static int[] coordinates(Shape shape, int flat) {
