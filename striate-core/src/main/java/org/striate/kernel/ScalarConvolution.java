@@ -171,9 +171,10 @@ final class ScalarConvolution {
    * where {@code A(i, p) = a[aOff + i * rowStride + p * colStride]}.
    *
    * <p>Rows of {@code B} and {@code C} are separate arrays on purpose: indexed by the loop variable alone, the
-   * JIT can prove that the inner loop's loads and stores do not overlap and vectorizes it, which it cannot do
-   * for two row offsets into flat arrays. Rows of {@code C} go in blocks of {@link #ROW_BLOCK}, so each row of
-   * {@code B} is loaded once per block.
+   * JIT can prove that the inner loop's loads and stores do not overlap and vectorizes it. With two different
+   * row offsets into flat arrays it cannot (the arrays might be the same one), and HotSpot's C2 on JDK 17 and
+   * 25 leaves the loop scalar, about 7 times slower. Rows of {@code C} go in blocks of {@link #ROW_BLOCK}, so
+   * each row of {@code B} is loaded once per block.
    */
   static void multiplyAdd(
       int m, int n, int k, float[] a, int aOff, int rowStride, int colStride, float[][] b, int bFirst,
@@ -279,6 +280,8 @@ final class ScalarConvolution {
             int iw = ow * geo.strideW() - geo.padLeft() + kw * geo.dilationW();
             if (iw < 0 || iw >= geo.inW()) {
               Arrays.fill(col, dst, dst + cg, 0f);
+            } else if (cg == 1) { // one channel per group: a first layer, or depthwise
+              col[dst] = input[inBase + (ih * geo.inW() + iw) * cin + g];
             } else {
               System.arraycopy(input, inBase + (ih * geo.inW() + iw) * cin + g * cg, col, dst, cg);
             }

@@ -38,6 +38,7 @@ class ScalarConvolutionTest {
       new Case(3, 9, 10, 6, 9, 3, 2, 3, 2, 1, 1, 2, Padding.SAME), // 3 groups, even kernel, dilation
       new Case(2, 1, 1, 3, 2, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 1x1 input, 3x3 kernel
       new Case(3, 6, 6, 4, 4, 4, 3, 3, 1, 1, 1, 1, Padding.SAME), // depthwise
+      new Case(3, 9, 8, 1, 5, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // one input channel, as in a first layer
       new Case(1, 20, 19, 64, 5, 1, 5, 5, 1, 1, 1, 1, Padding.VALID)); // many im2col tiles, last one partial
 
   @Test
