@@ -9,7 +9,12 @@ public final class Layers {
   private static final Map<String, Function<ConfigReader, Layer>> FACTORIES = new TreeMap<>();
 
   static {
+    FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
+    FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
+    FACTORIES.put("GlobalAvgPool2D", GlobalAvgPool2D::fromConfig);
+    FACTORIES.put("GlobalMaxPool2D", GlobalMaxPool2D::fromConfig);
+    FACTORIES.put("MaxPool2D", MaxPool2D::fromConfig);
   }
 
   private Layers() {}
