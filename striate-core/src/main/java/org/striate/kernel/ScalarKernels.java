@@ -14,7 +14,7 @@ public final class ScalarKernels implements Kernels {
 
   public ScalarKernels(int threads) {
     this.parallel = new Parallel(threads);
-    this.convolution = new ScalarConvolution(this, parallel);
+    this.convolution = new ScalarConvolution(parallel);
     this.pooling = new ScalarPooling(parallel);
   }
 

@@ -1,8 +1,20 @@
 package org.striate.kernel;
 
+import java.util.Arrays;
 import org.striate.tensor.ConvGeometry;
 
-/** Pooling for {@link ScalarKernels}. */
+/**
+ * Pooling for {@link ScalarKernels}, on NHWC data: each window position is visited once and its channels are
+ * handled by a contiguous inner loop.
+ *
+ * <p>Forward passes split the output rows {@code (n, oh)} across threads; backward passes split the images,
+ * because overlapping windows of one image add into the same input elements. Every element is written by one
+ * thread, in a fixed order, so results do not depend on the thread count.
+ *
+ * <p>Windows that hold no input pixel at all (possible only with large explicit padding and dilation) give
+ * max pooling {@code -inf} with argmax {@code -1}, which backward skips, and average pooling without
+ * {@code countIncludePad} the value 0.
+ */
 final class ScalarPooling {
   private final Parallel parallel;
 
@@ -11,18 +23,147 @@ final class ScalarPooling {
   }
 
   void maxForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax) {
-    throw new UnsupportedOperationException("maxPool2dForward: not implemented yet");
+    parallel.forRange(batch * g.outH(), (chunk, from, to) -> {
+      int[] taps = new int[g.kernelArea()];
+      for (int row = from; row < to; row++) {
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int o = (row * g.outW() + ow) * channels;
+          int count = windowTaps(g, row / g.outH(), row % g.outH(), ow, channels, taps);
+          Arrays.fill(output, o, o + channels, Float.NEGATIVE_INFINITY);
+          Arrays.fill(argmax, o, o + channels, -1);
+          for (int t = 0; t < count; t++) {
+            int i = taps[t];
+            for (int c = 0; c < channels; c++) {
+              float v = input[i + c];
+              // The first real pixel always wins, later ones only if strictly larger (ties keep the first);
+              // NaN wins and propagates, as in PyTorch.
+              if (t == 0 || v > output[o + c] || Float.isNaN(v)) {
+                output[o + c] = v;
+                argmax[o + c] = i + c;
+              }
+            }
+          }
+        }
+      }
+    });
   }
 
   void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
-    throw new UnsupportedOperationException("maxPool2dBackward: not implemented yet");
+    int inImage = g.inH() * g.inW() * channels;
+    int outImage = g.outH() * g.outW() * channels;
+    parallel.forRange(batch, (chunk, from, to) -> {
+      Arrays.fill(gradInput, from * inImage, to * inImage, 0f);
+      for (int o = from * outImage; o < to * outImage; o++) {
+        int winner = argmax[o];
+        if (winner >= 0) {
+          gradInput[winner] += gradOutput[o];
+        }
+      }
+    });
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
-    throw new UnsupportedOperationException("avgPool2dForward: not implemented yet");
+    parallel.forRange(batch * g.outH(), (chunk, from, to) -> {
+      int[] taps = new int[g.kernelArea()];
+      for (int row = from; row < to; row++) {
+        int oh = row % g.outH();
+        for (int ow = 0; ow < g.outW(); ow++) {
+          int o = (row * g.outW() + ow) * channels;
+          int count = windowTaps(g, row / g.outH(), oh, ow, channels, taps);
+          Arrays.fill(output, o, o + channels, 0f);
+          for (int t = 0; t < count; t++) {
+            int i = taps[t];
+            for (int c = 0; c < channels; c++) {
+              output[o + c] += input[i + c];
+            }
+          }
+          int divisor = divisor(g, oh, ow, countIncludePad);
+          if (divisor > 0) {
+            for (int c = 0; c < channels; c++) {
+              output[o + c] /= divisor;
+            }
+          }
+        }
+      }
+    });
   }
 
-  void avgBackward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
-    throw new UnsupportedOperationException("avgPool2dBackward: not implemented yet");
+  void avgBackward(
+      ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
+    int inImage = g.inH() * g.inW() * channels;
+    parallel.forRange(batch, (chunk, from, to) -> {
+      int[] taps = new int[g.kernelArea()];
+      float[] share = new float[channels];
+      Arrays.fill(gradInput, from * inImage, to * inImage, 0f);
+      for (int n = from; n < to; n++) {
+        for (int oh = 0; oh < g.outH(); oh++) {
+          for (int ow = 0; ow < g.outW(); ow++) {
+            int divisor = divisor(g, oh, ow, countIncludePad);
+            if (divisor == 0) {
+              continue;
+            }
+            int o = ((n * g.outH() + oh) * g.outW() + ow) * channels;
+            for (int c = 0; c < channels; c++) {
+              share[c] = gradOutput[o + c] / divisor;
+            }
+            int count = windowTaps(g, n, oh, ow, channels, taps);
+            for (int t = 0; t < count; t++) {
+              int i = taps[t];
+              for (int c = 0; c < channels; c++) {
+                gradInput[i + c] += share[c];
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Writes into {@code taps} the flat input index of channel 0 of every real (non-padding) pixel under the
+   * window of output {@code (n, oh, ow)}, in row-major window order, and returns how many there are.
+   */
+  private static int windowTaps(ConvGeometry g, int n, int oh, int ow, int channels, int[] taps) {
+    int count = 0;
+    for (int kh = 0; kh < g.kernelH(); kh++) {
+      int ih = oh * g.strideH() - g.padTop() + kh * g.dilationH();
+      if (ih < 0 || ih >= g.inH()) {
+        continue;
+      }
+      for (int kw = 0; kw < g.kernelW(); kw++) {
+        int iw = ow * g.strideW() - g.padLeft() + kw * g.dilationW();
+        if (iw >= 0 && iw < g.inW()) {
+          taps[count++] = ((n * g.inH() + ih) * g.inW() + iw) * channels;
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The divisor of average pooling at output {@code (oh, ow)}: the number of window taps inside the padded
+   * extent {@code [-padTop, inH + padBottom) x [-padLeft, inW + padRight)} when {@code countIncludePad}, else
+   * inside the input itself (PyTorch's {@code count_include_pad}).
+   */
+  static int divisor(ConvGeometry g, int oh, int ow, boolean countIncludePad) {
+    int top = countIncludePad ? g.padTop() : 0;
+    int bottom = countIncludePad ? g.padBottom() : 0;
+    int left = countIncludePad ? g.padLeft() : 0;
+    int right = countIncludePad ? g.padRight() : 0;
+    int rows = tapsWithin(oh * g.strideH() - g.padTop(), g.dilationH(), g.kernelH(), -top, g.inH() + bottom);
+    int cols = tapsWithin(ow * g.strideW() - g.padLeft(), g.dilationW(), g.kernelW(), -left, g.inW() + right);
+    return rows * cols;
+  }
+
+  /** How many of the taps {@code start + i * dilation}, {@code i < kernel}, lie in {@code [lo, hi)}. */
+  private static int tapsWithin(int start, int dilation, int kernel, int lo, int hi) {
+    int count = 0;
+    for (int i = 0; i < kernel; i++) {
+      int x = start + i * dilation;
+      if (x >= lo && x < hi) {
+        count++;
+      }
+    }
+    return count;
   }
 }

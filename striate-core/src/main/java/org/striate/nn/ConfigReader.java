@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.striate.tensor.Padding;
 
 /**
  * Typed access to a layer's config map (as read from a JSON architecture), with errors that name the layer,
@@ -89,6 +90,41 @@ public final class ConfigReader {
       throw error(key, "two integers", v);
     }
     return list;
+  }
+
+  /** A required int pair: a list of two integers, or one integer used for both. */
+  public int[] getPair(String key) {
+    require(key);
+    return getPair(key, null);
+  }
+
+  /** A padding, written as {@code "valid"}, {@code "same"} or {@code [top, bottom, left, right]}. */
+  public Padding getPadding(String key, Padding fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    Object v = config.get(key);
+    if ("valid".equals(v)) {
+      return Padding.VALID;
+    }
+    if ("same".equals(v)) {
+      return Padding.SAME;
+    }
+    if (v instanceof List<?> list && list.size() == 4) {
+      int[] sides = getIntList(key);
+      if (sides[0] >= 0 && sides[1] >= 0 && sides[2] >= 0 && sides[3] >= 0) {
+        return Padding.explicit(sides[0], sides[1], sides[2], sides[3]);
+      }
+    }
+    throw error(key, "'valid', 'same' or [top, bottom, left, right] of non-negative integers", v);
+  }
+
+  /** How a config stores {@code padding}: the value {@link #getPadding} reads back. */
+  public static Object paddingValue(Padding padding) {
+    if (padding instanceof Padding.Explicit e) {
+      return List.of(e.top(), e.bottom(), e.left(), e.right());
+    }
+    return padding.text();
   }
 
   public int[] getIntList(String key) {

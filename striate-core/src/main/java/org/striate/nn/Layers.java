@@ -9,10 +9,15 @@ public final class Layers {
   private static final Map<String, Function<ConfigReader, Layer>> FACTORIES = new TreeMap<>();
 
   static {
+    FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
+    FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);
     FACTORIES.put("Flatten", Flatten::fromConfig);
+    FACTORIES.put("GlobalAvgPool2D", GlobalAvgPool2D::fromConfig);
+    FACTORIES.put("GlobalMaxPool2D", GlobalMaxPool2D::fromConfig);
     FACTORIES.put("LeakyReLU", LeakyReLU::fromConfig);
+    FACTORIES.put("MaxPool2D", MaxPool2D::fromConfig);
     FACTORIES.put("ReLU", ReLU::fromConfig);
     FACTORIES.put("Sigmoid", Sigmoid::fromConfig);
     FACTORIES.put("Softmax", Softmax::fromConfig);

@@ -49,6 +49,27 @@ public final class GradientCheck {
   }
 
   /**
+   * A random permutation of the distinct values {@code (i - size / 2 + 0.5) * 0.05}: no ties, no value within
+   * 0.025 of zero, and none that a finite difference with the default step could swap; for max pooling and
+   * ReLU, whose derivatives jump at ties and at zero.
+   */
+  public static Tensor distinct(Shape shape, long seed) {
+    Tensor t = Tensor.zeros(shape);
+    float[] d = t.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) ((i - d.length / 2 + 0.5) * 0.05);
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = d.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      float swap = d[i];
+      d[i] = d[j];
+      d[j] = swap;
+    }
+    return t;
+  }
+
+  /**
    * Builds {@code layer} for {@code input}'s example shape (if not yet built) and checks the gradients with
    * respect to the input and every parameter; fails with the first mismatching element.
    */

@@ -1,0 +1,93 @@
+package org.striate.nn;
+
+import java.util.Map;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
+
+/**
+ * Max pooling over each channel of NHWC images (Keras {@code MaxPooling2D}, PyTorch {@code MaxPool2d}):
+ * each output is the largest input under its window; padding never wins.
+ *
+ * <pre>{@code
+ * new MaxPool2D()                                              // 2x2 windows, stride 2
+ * MaxPool2D.builder().poolSize(3, 3).strides(2, 2).padding(Padding.SAME).build()
+ * }</pre>
+ *
+ * <p>Output shape: see {@link Pooling2D}. Backward sends each output's gradient to the input element that won
+ * (ties go to the first in row-major window order, as in PyTorch).
+ */
+public final class MaxPool2D extends Pooling2D {
+
+  /** 2x2 windows with stride 2, valid padding (Keras's defaults). */
+  public MaxPool2D() {
+    this(builder());
+  }
+
+  /** {@code poolSize x poolSize} windows with stride {@code poolSize}, valid padding. */
+  public MaxPool2D(int poolSize) {
+    this(builder().poolSize(poolSize, poolSize));
+  }
+
+  private MaxPool2D(Builder b) {
+    super("MaxPool2D", b);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private record Saved(Shape inputShape, int[] argmax) {}
+
+  @Override
+  public Tensor forward(Tensor input, Context ctx) {
+    int batch = checkInput(input);
+    Tensor out = Tensor.zeros(outputShape().withBatch(batch));
+    int[] argmax = new int[out.size()];
+    ctx.kernels().maxPool2dForward(geometry(), batch, channels(), input.data(), out.data(), argmax);
+    ctx.save(this, new Saved(input.shape(), argmax));
+    return out;
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput, Context ctx) {
+    Saved s = ctx.saved(this);
+    Tensor gradInput = Tensor.zeros(s.inputShape);
+    ctx.kernels().maxPool2dBackward(
+        geometry(), s.inputShape.dim(0), channels(), gradOutput.data(), s.argmax, gradInput.data());
+    return gradInput;
+  }
+
+  @Override
+  protected void addConfig(Map<String, Object> config) {
+    super.addConfig(config);
+    config.put("dilation_rate", dilationRate());
+  }
+
+  static MaxPool2D fromConfig(ConfigReader c) {
+    int[] dilation = c.getPair("dilation_rate", new int[] {1, 1});
+    return configure(builder(), c).dilation(dilation[0], dilation[1]).build();
+  }
+
+  /** Settings for a {@link MaxPool2D} layer. */
+  public static final class Builder extends Pooling2D.Builder<Builder> {
+    private Builder() {}
+
+    @Override
+    Builder self() {
+      return this;
+    }
+
+    /** Keras's {@code dilation_rate}: gaps between the window's taps; default 1 (PyTorch's {@code dilation}). */
+    public Builder dilation(int h, int w) {
+      this.dilation = new int[] {h, w};
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a setting is invalid; the message names it and the value received
+     */
+    public MaxPool2D build() {
+      return new MaxPool2D(this);
+    }
+  }
+}
