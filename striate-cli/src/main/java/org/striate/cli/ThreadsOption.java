@@ -1,0 +1,24 @@
+package org.striate.cli;
+
+import org.striate.kernel.Kernels;
+import org.striate.kernel.ScalarKernels;
+import picocli.CommandLine.Option;
+
+/** {@code --threads}, shared by the commands that compute. */
+final class ThreadsOption {
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads for the heavy operations. Default: all available processors.")
+  Integer threads;
+
+  int count() {
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1) {
+      throw new UsageException("--threads must be at least 1, got " + n);
+    }
+    return n;
+  }
+
+  Kernels kernels() {
+    return new ScalarKernels(count());
+  }
+}
