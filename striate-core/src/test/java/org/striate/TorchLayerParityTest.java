@@ -36,6 +36,17 @@ class TorchLayerParityTest {
     assertTrue(Fixture.all("layers").size() >= 30, "expected at least 30 layer fixtures");
   }
 
+  @Test
+  void everyLayerTypeButDropoutHasAFixture() {
+    TreeSet<String> covered = new TreeSet<>();
+    for (Fixture f : Fixture.all("layers")) {
+      covered.add(f.get("layer").get("type").asText());
+    }
+    // Dropout's masks are random, so PyTorch cannot give the same output; DropoutTest checks rate and scaling.
+    covered.add("Dropout");
+    assertEquals(new TreeSet<>(Layers.types()), covered, "layer types with a PyTorch fixture");
+  }
+
   @TestFactory
   Stream<DynamicTest> layerMatchesPyTorch() {
     return Fixture.all("layers").stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f)));
