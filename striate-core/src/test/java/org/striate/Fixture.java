@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -89,6 +90,18 @@ public final class Fixture {
 
   public boolean has(String key) {
     return root.has(key);
+  }
+
+  /** The top-level keys, sorted, so that a test can reject a fixture holding something it does not check. */
+  public TreeSet<String> keys() {
+    return fieldNames(root);
+  }
+
+  /** The keys of a JSON object, sorted. */
+  public static TreeSet<String> fieldNames(JsonNode node) {
+    TreeSet<String> names = new TreeSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** A JSON object as a config map (numbers, booleans, strings, lists), as {@code Layers.fromConfig} takes. */

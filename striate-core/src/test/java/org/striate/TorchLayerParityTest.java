@@ -36,6 +36,17 @@ class TorchLayerParityTest {
     assertTrue(Fixture.all("layers").size() >= 30, "expected at least 30 layer fixtures");
   }
 
+  @Test
+  void everyLayerTypeButDropoutHasAFixture() {
+    TreeSet<String> covered = new TreeSet<>();
+    for (Fixture f : Fixture.all("layers")) {
+      covered.add(f.get("layer").get("type").asText());
+    }
+    // Dropout's masks are random, so PyTorch cannot give the same output; DropoutTest checks rate and scaling.
+    covered.add("Dropout");
+    assertEquals(new TreeSet<>(Layers.types()), covered, "layer types with a PyTorch fixture");
+  }
+
   @TestFactory
   Stream<DynamicTest> layerMatchesPyTorch() {
     return Fixture.all("layers").stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f)));
@@ -46,7 +57,7 @@ class TorchLayerParityTest {
     Tensor input = Fixture.tensor(f.get("input"));
     Layer layer = Layers.fromConfig(config);
     new Sequential(input.shape().dropFirst(), layer); // builds the layer for one example's shape
-    copyParameters(f, layer);
+    copyParameters(f.name(), f.get("params"), layer);
     try (Kernels kernels = new ScalarKernels(1)) {
       Context ctx = Context.training(kernels, 1);
       Tensor output = layer.forward(input, ctx);
@@ -61,22 +72,22 @@ class TorchLayerParityTest {
     }
   }
 
-  /** Overwrites the layer's initial parameters with the fixture's, which must name exactly the same set. */
-  private static void copyParameters(Fixture f, Layer layer) {
-    JsonNode params = f.get("params");
+  /**
+   * Overwrites the layer's initial parameters with {@code params} (parameter name to tensor), which must name
+   * exactly the same set with the same shapes; {@code where} starts the failure messages.
+   */
+  static void copyParameters(String where, JsonNode params, Layer layer) {
     List<String> names = new ArrayList<>();
     for (Parameter p : layer.parameters()) {
       names.add(p.name());
       JsonNode node = params.get(p.name());
       if (node == null) {
-        fail(f.name() + ": the layer has parameter '" + p.name() + "' but the fixture does not");
+        fail(where + ": the layer has parameter '" + p.name() + "' but the fixture does not");
       }
       Tensor value = Fixture.tensor(node);
-      assertEquals(value.shape(), p.shape(), f.name() + ": shape of parameter '" + p.name() + "'");
+      assertEquals(value.shape(), p.shape(), where + ": shape of parameter '" + p.name() + "'");
       System.arraycopy(value.data(), 0, p.value().data(), 0, value.size());
     }
-    TreeSet<String> expected = new TreeSet<>();
-    params.fieldNames().forEachRemaining(expected::add);
-    assertEquals(expected, new TreeSet<>(names), f.name() + ": parameter names");
+    assertEquals(Fixture.fieldNames(params), new TreeSet<>(names), where + ": parameter names");
   }
 }

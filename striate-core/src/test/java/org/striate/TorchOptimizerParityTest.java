@@ -50,8 +50,8 @@ class TorchOptimizerParityTest {
     for (int s = 0; s < steps.size(); s++) {
       JsonNode grads = steps.get(s).get("grads");
       JsonNode expected = steps.get(s).get("params");
-      assertEquals(names(parameters), fieldNames(grads), f.name() + ": step " + s + " gradient names");
-      assertEquals(names(parameters), fieldNames(expected), f.name() + ": step " + s + " parameter names");
+      assertEquals(names(parameters), Fixture.fieldNames(grads), f.name() + ": step " + s + " gradient names");
+      assertEquals(names(parameters), Fixture.fieldNames(expected), f.name() + ": step " + s + " parameter names");
       for (Parameter p : parameters) {
         Tensor grad = Fixture.tensor(grads.get(p.name()));
         assertEquals(p.shape(), grad.shape(), f.name() + ": step " + s + " shape of the gradient of " + p.name());
@@ -142,12 +142,6 @@ class TorchOptimizerParityTest {
   private static TreeSet<String> names(List<Parameter> parameters) {
     TreeSet<String> names = new TreeSet<>();
     parameters.forEach(p -> names.add(p.name()));
-    return names;
-  }
-
-  private static TreeSet<String> fieldNames(JsonNode node) {
-    TreeSet<String> names = new TreeSet<>();
-    node.fieldNames().forEachRemaining(names::add);
     return names;
   }
 }

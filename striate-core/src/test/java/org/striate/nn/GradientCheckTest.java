@@ -1,5 +1,6 @@
 package org.striate.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,38 @@ class GradientCheckTest {
     Sequential model = new Sequential(Shape.of(3), new Dense(3), new QuadraticLayer(Fault.WEIGHT_DOUBLED));
     AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.check(model, INPUT));
     assertTrue(e.getMessage().startsWith("Quadratic(quadratic): gradient of weight[0] is "), e.getMessage());
+  }
+
+  @Test
+  void aSampledCheckAcceptsACorrectModelAndStillChecksTheLastElement() {
+    Tensor input = GradientCheck.random(Shape.of(2, 8), 11);
+    Sequential right = new Sequential(Shape.of(8), new Dense(6, Activation.TANH), new QuadraticLayer(Fault.NONE));
+    GradientCheck.checkSampled(right, input, 3);
+    // Wrong in the model input's last element only: a sample of 3 out of 16 finds it because the last is always in.
+    Sequential wrong =
+        new Sequential(Shape.of(8), new QuadraticLayer(Fault.LAST_INPUT_WRONG), new Dense(6, Activation.TANH));
+    AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.checkSampled(wrong, input, 3));
+    assertTrue(e.getMessage().startsWith("model: gradient of input[15] is "), e.getMessage());
+  }
+
+  @Test
+  void aSampledCheckComparesAStepAcrossAKinkWithTheMeanSlope() {
+    // ReLU's input 1e-4 lies within a step of 0: a third of the step has slope 0, so the central difference is
+    // two thirds of backward's gradient, and only the mean of backward over the step matches it.
+    Sequential model = new Sequential(Shape.of(3), new ReLU());
+    Tensor input = Tensor.of(Shape.of(1, 3), 1e-4f, 0.5f, -0.5f);
+    AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.check(model, input));
+    assertTrue(e.getMessage().startsWith("model: gradient of input[0] is "), e.getMessage());
+    GradientCheck.checkSampled(model, input, 2);
+  }
+
+  @Test
+  void aSampledCheckCatchesAWrongParameterGradient() {
+    Sequential model = new Sequential(Shape.of(3), new Dense(3), new QuadraticLayer(Fault.WEIGHT_DOUBLED));
+    AssertionError e = assertThrows(AssertionError.class, () -> GradientCheck.checkSampled(model, INPUT, 2));
+    assertTrue(e.getMessage().startsWith("Quadratic(quadratic): gradient of weight[0] is "), e.getMessage());
+    assertEquals("checkSampled: samplesPerTensor must be at least 2 (the first and last elements), got 1",
+        assertThrows(IllegalArgumentException.class, () -> GradientCheck.checkSampled(model, INPUT, 1)).getMessage());
   }
 
   private static void assertFails(Fault fault, String messageStart) {

@@ -17,6 +17,29 @@ class SummaryTest {
     assertEquals(List.of(3, 5, 7), List.of(rows.get(0).rfH(), rows.get(1).rfH(), rows.get(2).rfH()));
     assertEquals(7, rows.get(2).rfW());
     assertEquals(1, rows.get(2).strideH());
+    // 4 * 3 * 3 * 1 + 4, then twice 4 * 3 * 3 * 4 + 4.
+    assertEquals("Total params: 336", last(Summary.of(m).toString().lines().toList()));
+  }
+
+  @Test
+  void thePrintedTableHasARowPerLayerAndEndsWithTheTotal() {
+    List<String> lines = Architectures.mnistConvnet().summary().lines().toList();
+    assertEquals("Total params: 34,826", last(lines), "the Keras example's model.summary() total");
+    assertEquals(List.of("Layer", "(type)", "Output", "shape", "Params", "Receptive", "field", "Eff.", "stride", "Eff.",
+        "pad"), words(lines.get(0)));
+    assertEquals(List.of("input", "(Input)", "(None,", "28,", "28,", "1)", "0", "1", "1", "0"), words(lines.get(2)));
+    assertEquals(List.of("conv2d_1", "(Conv2D)", "(None,", "11,", "11,", "64)", "18,496", "8", "2", "0"),
+        words(lines.get(5)));
+    assertEquals(List.of("flatten", "(Flatten)", "(None,", "1600)", "0", "global", "-", "-"), words(lines.get(7)));
+    assertEquals(List.of("dense", "(Dense)", "(None,", "10)", "16,010", "global", "-", "-"), words(lines.get(9)));
+  }
+
+  private static List<String> words(String line) {
+    return List.of(line.trim().split(" +"));
+  }
+
+  private static String last(List<String> lines) {
+    return lines.get(lines.size() - 1);
   }
 
   @Test

@@ -5,7 +5,8 @@ import org.striate.data.Dataset;
 import org.striate.tensor.Tensor;
 
 /**
- * An MNIST-shaped stand-in for tests: 28x28 grey images in [0, 1], flattened to 784 values, ten classes. Class
+ * An MNIST-shaped stand-in for tests: 28x28 grey images in [0, 1], shaped {@code (N, 28, 28, 1)} as
+ * {@link org.striate.data.Mnist} gives them, ten classes. Class
  * {@code k} is a 20-pixel stroke through the centre at angle {@code k * 18} degrees, shifted by up to 2 pixels
  * each way, over uniform noise in [0, 0.3).
  */
@@ -17,7 +18,7 @@ final class SyntheticDigits {
 
   static Dataset generate(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    Tensor images = Tensor.zeros(n, SIDE * SIDE);
+    Tensor images = Tensor.zeros(n, SIDE, SIDE, 1);
     int[] labels = new int[n];
     float[] px = images.data();
     for (int i = 0; i < n; i++) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -19,11 +21,16 @@ import org.striate.loss.CrossEntropy;
 import org.striate.loss.Loss;
 import org.striate.loss.MeanSquaredError;
 import org.striate.nn.Activation;
+import org.striate.nn.Conv2D;
 import org.striate.nn.Dense;
+import org.striate.nn.Dropout;
+import org.striate.nn.Flatten;
+import org.striate.nn.MaxPool2D;
 import org.striate.nn.Parameter;
 import org.striate.nn.Sequential;
 import org.striate.optim.Adam;
 import org.striate.optim.SGD;
+import org.striate.tensor.Padding;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
 
@@ -48,16 +55,32 @@ class TrainerTest {
     return Dataset.ofLabels(Probe.idInputs(n, features), IntStream.range(0, n).map(i -> i % classes).toArray(), classes);
   }
 
+  /**
+   * Probe, a convolution, dropout and dense layers on {@code (2, 3, 1)} images whose pixel 0 holds the example id
+   * for the probe: each step runs the convolution kernels on two threads and draws a dropout mask.
+   */
+  private static Sequential convModel(Probe probe, int classes) {
+    return new Sequential(Shape.of(2, 3, 1), probe,
+        Conv2D.builder(4).kernelSize(2, 2).padding(Padding.SAME).activation(Activation.TANH).build(),
+        new Flatten(), new Dropout(0.5), new Dense(classes, Activation.SOFTMAX));
+  }
+
+  private static Dataset labelledImages(int n, int classes) {
+    return Dataset.ofLabels(Probe.idInputs(n, 6).reshape(Shape.of(n, 2, 3, 1)),
+        IntStream.range(0, n).map(i -> i % classes).toArray(), classes);
+  }
+
   @Test
   void sameSeedAndThreadsGiveBitIdenticalRuns() {
-    Dataset data = labelled(50, 6, 3);
+    Dataset data = labelledImages(50, 3);
     FitOptions options = FitOptions.builder().epochs(3).batchSize(8).validationSplit(0.2).build();
     Probe probeA = new Probe();
     Probe probeB = new Probe();
-    Sequential a = probedModel(probeA, 6, 3);
-    Sequential b = probedModel(probeB, 6, 3);
+    Sequential a = convModel(probeA, 3);
+    Sequential b = convModel(probeB, 3);
     History ha = trainer(a, new CrossEntropy(), 7).fit(data, options);
     History hb = trainer(b, new CrossEntropy(), 7).fit(data, options);
+    assertEquals(2, kernels.threads());
     for (int i = 0; i < a.parameters().size(); i++) {
       assertArrayEquals(bits(a.parameters().get(i)), bits(b.parameters().get(i)), "parameter " + i);
     }
@@ -70,9 +93,29 @@ class TrainerTest {
     assertEquals(probeA.draws, probeB.draws, "dropout streams must repeat");
     assertEquals(probeA.draws.size(), new HashSet<>(probeA.draws).size(), "every step needs its own stream");
 
-    Sequential c = probedModel(new Probe(), 6, 3);
+    Sequential c = convModel(new Probe(), 3);
     History hc = trainer(c, new CrossEntropy(), 8).fit(data, options);
     assertNotEquals(ha.last().loss(), hc.last().loss(), "another seed must shuffle differently");
+    assertParametersDiffer(a, c);
+  }
+
+  @Test
+  void withoutShufflingAnotherSeedStillDropsOtherUnits() {
+    FitOptions options = FitOptions.builder().epochs(2).batchSize(8).shuffle(false).build();
+    Sequential a = convModel(new Probe(), 3);
+    Sequential b = convModel(new Probe(), 3);
+    trainer(a, new CrossEntropy(), 7).fit(labelledImages(40, 3), options);
+    trainer(b, new CrossEntropy(), 8).fit(labelledImages(40, 3), options);
+    assertParametersDiffer(a, b);
+  }
+
+  private static void assertParametersDiffer(Sequential a, Sequential b) {
+    for (int i = 0; i < a.parameters().size(); i++) {
+      if (!Arrays.equals(bits(a.parameters().get(i)), bits(b.parameters().get(i)))) {
+        return;
+      }
+    }
+    fail("another seed must give other parameters");
   }
 
   private static int[] bits(Parameter p) {
@@ -274,7 +317,8 @@ class TrainerTest {
   void aShortRunOnMnistShapedImagesLearns() {
     Dataset train = SyntheticDigits.generate(2000, 1);
     Dataset test = SyntheticDigits.generate(500, 2);
-    Sequential model = new Sequential(Shape.of(784), new Dense(64, Activation.RELU), new Dense(10, Activation.SOFTMAX));
+    Sequential model = new Sequential(Shape.of(28, 28, 1),
+        new Conv2D(8, 3, Activation.RELU), new MaxPool2D(2), new Flatten(), new Dense(10, Activation.SOFTMAX));
     List<Double> firstBatches = new ArrayList<>();
     TrainingListener listener = new TrainingListener() {
       @Override
@@ -291,6 +335,7 @@ class TrainerTest {
     EpochResult second = h.epochs().get(1);
     assertTrue(start > 2.0, "an untrained 10-class model starts near ln 10 = 2.3, got " + start);
     assertTrue(second.loss() < 0.35 * start, "epoch-2 loss " + second.loss() + " vs first batches " + start);
+    assertTrue(second.loss() < h.epochs().get(0).loss(), "epoch 2 must improve on epoch 1");
     assertTrue(second.accuracy() > 0.8, "training accuracy " + second.accuracy());
     assertTrue(second.valAccuracy() > 0.8, "validation accuracy " + second.valAccuracy());
     assertTrue(t.evaluate(test, 100).accuracy() > 0.8);

@@ -16,7 +16,10 @@ import org.striate.loss.CrossEntropy;
 import org.striate.loss.Loss;
 import org.striate.loss.MeanSquaredError;
 import org.striate.nn.Activation;
+import org.striate.nn.Conv2D;
 import org.striate.nn.Dense;
+import org.striate.nn.Dropout;
+import org.striate.nn.Flatten;
 import org.striate.nn.Sequential;
 import org.striate.optim.SGD;
 import org.striate.tensor.Shape;
@@ -55,17 +58,18 @@ class TrainingDivergedExceptionTest {
 
   @Test
   void namesTheFirstLayerWhoseOutputIsNotFiniteReplayingTheStepsRandomStream() {
+    // Dropout, then a convolution whose huge weights overflow; the probe records the step's random stream.
     Probe probe = new Probe();
-    Sequential model = new Sequential(Shape.of(3), probe, new Dense(3), new Dense(2, Activation.SOFTMAX));
-    Arrays.fill(model.layer("dense").parameters().get(0).value().data(), 1f);
-    Arrays.fill(model.layer("dense_1").parameters().get(0).value().data(), Float.MAX_VALUE);
-    Tensor x = Tensor.zeros(2, 3);
+    Sequential model = new Sequential(Shape.of(3, 3, 1), probe, new Dropout(0.5), new Conv2D(2, 2, Activation.RELU),
+        new Flatten(), new Dense(2, Activation.SOFTMAX));
+    Arrays.fill(model.layer("conv2d").parameters().get(0).value().data(), Float.MAX_VALUE);
+    Tensor x = Tensor.zeros(2, 3, 3, 1);
     Arrays.fill(x.data(), 1f);
     TrainingDivergedException e = fitAndFail(model, new CrossEntropy(), 0.1, Dataset.ofLabels(x, new int[2], 2), 2);
-    assertEquals("training diverged at epoch 1, batch 1 of 1 (loss = NaN): layer 'dense_1' (Dense) is the first"
+    assertEquals("training diverged at epoch 1, batch 1 of 1 (loss = NaN): layer 'conv2d' (Conv2D) is the first"
         + " whose output is not finite (Infinity for training example 0); the learning rate may be too high",
         e.getMessage());
-    assertEquals("dense_1", e.layerName());
+    assertEquals("conv2d", e.layerName());
     assertEquals(2, probe.draws.size());
     assertEquals(probe.draws.get(0), probe.draws.get(1), "the diagnosis must rerun with the step's seed");
   }
