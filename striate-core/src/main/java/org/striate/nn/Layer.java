@@ -67,9 +67,18 @@ public abstract class Layer {
   protected void createParameters(Shape input, SplittableRandom random) {}
 
   protected final Parameter addParameter(String parameterName, Shape shape, Initializer init, SplittableRandom random) {
+    return add(parameterName, shape, init, random, true);
+  }
+
+  /** Adds non-trainable state, such as a moving average, saved with the model but not optimized. */
+  protected final Parameter addState(String parameterName, Shape shape, Initializer init, SplittableRandom random) {
+    return add(parameterName, shape, init, random, false);
+  }
+
+  private Parameter add(String parameterName, Shape shape, Initializer init, SplittableRandom random, boolean trainable) {
     Tensor value = Tensor.zeros(shape);
     init.fill(value, random);
-    Parameter p = new Parameter(parameterName, value, init);
+    Parameter p = new Parameter(parameterName, value, init, trainable);
     parameters.add(p);
     return p;
   }
@@ -94,10 +103,22 @@ public abstract class Layer {
     return Collections.unmodifiableList(parameters);
   }
 
+  /** The number of elements of all parameters, trainable or not (Keras's "Total params"). */
   public final long parameterCount() {
     long n = 0;
     for (Parameter p : parameters) {
       n += p.value().size();
+    }
+    return n;
+  }
+
+  /** The number of elements of the trainable parameters (PyTorch's parameter count). */
+  public final long trainableParameterCount() {
+    long n = 0;
+    for (Parameter p : parameters) {
+      if (p.trainable()) {
+        n += p.value().size();
+      }
     }
     return n;
   }

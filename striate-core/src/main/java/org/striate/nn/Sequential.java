@@ -143,6 +143,25 @@ public final class Sequential {
     return Collections.unmodifiableList(all);
   }
 
+  /** The parameters the optimizer updates, in order. */
+  public List<Parameter> trainableParameters() {
+    List<Parameter> trainable = new ArrayList<>();
+    for (Parameter p : parameters()) {
+      if (p.trainable()) {
+        trainable.add(p);
+      }
+    }
+    return Collections.unmodifiableList(trainable);
+  }
+
+  public long trainableParameterCount() {
+    long n = 0;
+    for (Layer layer : layers) {
+      n += layer.trainableParameterCount();
+    }
+    return n;
+  }
+
   public long parameterCount() {
     long n = 0;
     for (Layer layer : layers) {

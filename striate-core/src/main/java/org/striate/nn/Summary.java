@@ -24,12 +24,14 @@ public final class Summary {
 
   private final List<Row> rows;
   private final long totalParameters;
+  private final long trainableParameters;
   private final Shape inputShape;
 
-  private Summary(Shape inputShape, List<Row> rows, long totalParameters) {
+  private Summary(Shape inputShape, List<Row> rows, long totalParameters, long trainableParameters) {
     this.inputShape = inputShape;
     this.rows = rows;
     this.totalParameters = totalParameters;
+    this.trainableParameters = trainableParameters;
   }
 
   public static Summary of(Sequential model) {
@@ -61,15 +63,20 @@ public final class Summary {
       rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), global,
           rH, rW, sH, sW, pH, pW));
     }
-    return new Summary(in, List.copyOf(rows), model.parameterCount());
+    return new Summary(in, List.copyOf(rows), model.parameterCount(), model.trainableParameterCount());
   }
 
   public List<Row> rows() {
     return rows;
   }
 
+  /** All parameters, trainable or not. */
   public long totalParameters() {
     return totalParameters;
+  }
+
+  public long trainableParameters() {
+    return trainableParameters;
   }
 
   @Override
@@ -111,6 +118,8 @@ public final class Summary {
     }
     sb.append(rule);
     sb.append(String.format("Total params: %,d%n", totalParameters));
+    sb.append(String.format("Trainable params: %,d%n", trainableParameters));
+    sb.append(String.format("Non-trainable params: %,d%n", totalParameters - trainableParameters));
     return sb.toString();
   }
 

@@ -68,7 +68,7 @@ public final class Trainer implements AutoCloseable {
     this.ownsKernels = b.kernels == null;
     this.kernels = ownsKernels ? new ScalarKernels(Runtime.getRuntime().availableProcessors()) : b.kernels;
     this.seed = b.seed;
-    this.parameters = model.parameters();
+    this.parameters = model.trainableParameters();
     this.lastLayer = model.layers().get(model.layers().size() - 1);
   }
 
