@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -19,7 +20,7 @@ import org.striate.nn.Context;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
 import org.striate.nn.Parameter;
-import org.striate.nn.Sequential;
+import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
 
 /**
@@ -54,16 +55,28 @@ class TorchLayerParityTest {
 
   private static void check(Fixture f) {
     Map<String, Object> config = Fixture.config(f.get("layer"));
-    Tensor input = Fixture.tensor(f.get("input"));
+    // Merge layers' fixtures list their inputs ("inputs", "grad_inputs"); the others have one ("input").
+    boolean merge = f.has("inputs");
+    List<Tensor> inputs = new ArrayList<>();
+    List<Shape> shapes = new ArrayList<>();
+    for (JsonNode node : merge ? f.get("inputs") : List.of(f.get("input"))) {
+      inputs.add(Fixture.tensor(node));
+      shapes.add(inputs.get(inputs.size() - 1).shape().dropFirst());
+    }
     Layer layer = Layers.fromConfig(config);
-    new Sequential(input.shape().dropFirst(), layer); // builds the layer for one example's shape
+    layer.build(shapes, new SplittableRandom(0));
     copyParameters(f.name(), f.get("params"), layer);
     try (Kernels kernels = new ScalarKernels(1)) {
       Context ctx = Context.training(kernels, 1);
-      Tensor output = layer.forward(input, ctx);
+      Tensor output = layer.forward(inputs, ctx);
       f.assertClose("output", Fixture.tensor(f.get("output")), output, Fixture.LAYER_TOLERANCE);
-      Tensor gradInput = layer.backward(Fixture.tensor(f.get("grad_output")), ctx);
-      f.assertClose("grad_input", Fixture.tensor(f.get("grad_input")), gradInput, Fixture.LAYER_TOLERANCE);
+      List<Tensor> gradInputs = layer.backwardInputs(Fixture.tensor(f.get("grad_output")), ctx);
+      assertEquals(inputs.size(), gradInputs.size(), f.name() + ": one input gradient per input");
+      for (int i = 0; i < gradInputs.size(); i++) {
+        JsonNode expected = merge ? f.get("grad_inputs").get(i) : f.get("grad_input");
+        f.assertClose(merge ? "grad_inputs[" + i + "]" : "grad_input", Fixture.tensor(expected), gradInputs.get(i),
+            Fixture.LAYER_TOLERANCE);
+      }
       JsonNode gradParams = f.get("grad_params");
       for (Parameter p : layer.parameters()) {
         f.assertClose("grad of " + p.name(), Fixture.tensor(gradParams.get(p.name())), p.grad(),

@@ -6,7 +6,7 @@ import org.striate.data.Mnist;
 import org.striate.io.ModelFile;
 import org.striate.kernel.Kernels;
 import org.striate.loss.CrossEntropy;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 import org.striate.train.Evaluation;
 import org.striate.train.Trainer;
 import picocli.CommandLine.Command;
@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     threads.count();
     PrintWriter out = spec.commandLine().getOut();
-    Sequential net = ModelFile.load(ModelSource.savedModel(model, "--model"));
+    Model net = ModelFile.load(ModelSource.savedModel(model, "--model"));
     Mnist mnist = data.load(out);
     try (Kernels kernels = threads.kernels();
         Trainer trainer = Trainer.builder().model(net).loss(new CrossEntropy()).kernels(kernels).build()) {

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.striate.io.ArchitectureJson;
 import org.striate.io.ModelFile;
 import org.striate.nn.Architectures;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 
 /**
  * What {@code --model} may name: a built-in architecture ({@code mnist-convnet}), an architecture file
@@ -43,7 +43,7 @@ record ModelSource(String spec, Kind kind) {
     return Path.of(spec);
   }
 
-  Sequential load() throws IOException {
+  Model load() throws IOException {
     return switch (kind) {
       case BUILT_IN -> Architectures.byName(spec);
       case ARCHITECTURE -> ArchitectureJson.read(Path.of(spec));

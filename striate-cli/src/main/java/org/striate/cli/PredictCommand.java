@@ -10,7 +10,7 @@ import org.striate.data.Images;
 import org.striate.io.ModelFile;
 import org.striate.kernel.Kernels;
 import org.striate.loss.CrossEntropy;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 import org.striate.tensor.Tensor;
 import org.striate.train.Trainer;
 import picocli.CommandLine.Command;
@@ -57,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
     };
     threads.count();
     PrintWriter out = spec.commandLine().getOut();
-    Sequential net = ModelFile.load(ModelSource.savedModel(model, "--model"));
+    Model net = ModelFile.load(ModelSource.savedModel(model, "--model"));
     Tensor batch = Images.loadBatch(images, net.inputShape(), mode);
     try (Kernels kernels = threads.kernels();
         Trainer trainer = Trainer.builder().model(net).loss(new CrossEntropy()).kernels(kernels).build()) {

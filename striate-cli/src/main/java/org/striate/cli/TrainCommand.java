@@ -9,7 +9,7 @@ import org.striate.data.Mnist;
 import org.striate.io.ModelFile;
 import org.striate.kernel.Kernels;
 import org.striate.loss.CrossEntropy;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 import org.striate.optim.Adam;
 import org.striate.optim.AdamW;
 import org.striate.optim.Optimizer;
@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelSource source = ModelSource.resolve(model, "--model");
     Optimizer opt = optimizer();
     Mnist mnist = data.load(out);
-    Sequential net = source.load();
+    Model net = source.load();
     if (source.kind() != ModelSource.Kind.SAVED) {
       net.initialize(seed);
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.striate.io.ModelFile;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 
 class TrainCommandTest {
   @TempDir Path dir;
@@ -32,7 +32,7 @@ class TrainCommandTest {
     assertTrue(r.out().contains("epoch 2/2 [==============================] 9/9 loss "), r.out());
     assertTrue(r.out().contains("  validation: loss "), r.out());
     assertTrue(r.out().contains("Test accuracy: "), r.out());
-    Sequential saved = ModelFile.load(model);
+    Model saved = ModelFile.load(model);
     assertEquals(34_826, saved.parameterCount());
     JsonNode json = new ObjectMapper().readTree(metrics.toFile());
     assertEquals(2, json.get("epochs").size());

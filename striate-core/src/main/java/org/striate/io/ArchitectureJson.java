@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
+import org.striate.nn.Functional;
+import org.striate.nn.Model;
+import org.striate.nn.Node;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 
 /**
- * A {@link Sequential} model's architecture, without its weights, as JSON text:
+ * A model's architecture, without its weights, as JSON text:
  *
  * <pre>{@code
  * {
@@ -33,8 +36,19 @@ import org.striate.tensor.Shape;
  * }</pre>
  *
  * <p>Each layer object is that layer's {@link Layer#config()}; reading rebuilds it with
- * {@link Layers#fromConfig}, which also rejects keys the layer type does not know. All four top-level keys are
- * required and no others are allowed, so a misspelling is an error rather than a silently ignored setting.
+ * {@link Layers#fromConfig}, which also rejects keys the layer type does not know. A {@link Functional} graph
+ * adds {@code "kind": "functional"} and {@code "output": "<layer name>"}, and each layer lists the names of the
+ * layers it reads in {@code "inputs"} ({@code "input"} is the model input), each defined before it is read:
+ *
+ * <pre>{@code
+ *   "kind": "functional", "output": "add",
+ *   "layers": [{"type": "Conv2D", "name": "c1", ..., "inputs": ["input"]},
+ *              {"type": "Conv2D", "name": "c2", ..., "inputs": ["c1"]},
+ *              {"type": "Add", "name": "add", "inputs": ["c1", "c2"]}]
+ * }</pre>
+ *
+ * The keys {@code format}, {@code version}, {@code input_shape} and {@code layers} are required and no
+ * unknown keys are allowed, so a misspelling is an error rather than a silently ignored setting.
  */
 public final class ArchitectureJson {
   /** The value of the {@code "format"} key. */
@@ -42,7 +56,8 @@ public final class ArchitectureJson {
   /** The format version this class writes and reads. */
   public static final int VERSION = 1;
 
-  private static final List<String> KEYS = List.of("format", "version", "input_shape", "layers");
+  private static final List<String> KEYS = List.of("format", "version", "kind", "input_shape", "output", "layers");
+  private static final String INPUTS = "inputs";
   /** Far beyond any real architecture: a wrong path (to a dataset, say) is refused instead of read into memory. */
   private static final long MAX_FILE_BYTES = 100_000_000;
   private static final TypeReference<LinkedHashMap<String, Object>> CONFIG = new TypeReference<>() {};
@@ -50,15 +65,26 @@ public final class ArchitectureJson {
   private ArchitectureJson() {}
 
   /** The architecture as JSON text, one line per layer; {@link #fromJson} reads it back. */
-  public static String toJson(Sequential model) {
+  public static String toJson(Model model) {
+    Functional graph = model instanceof Functional f ? f : null;
     StringBuilder out = new StringBuilder("{\n");
     out.append("  \"format\": ").append(Json.inline(FORMAT)).append(",\n");
     out.append("  \"version\": ").append(VERSION).append(",\n");
+    if (graph != null) {
+      out.append("  \"kind\": \"functional\",\n");
+    }
     out.append("  \"input_shape\": ").append(Json.inline(model.inputShape().dims())).append(",\n");
+    if (graph != null) {
+      out.append("  \"output\": ").append(Json.inline(graph.outputLayer().name())).append(",\n");
+    }
     out.append("  \"layers\": [\n");
     List<Layer> layers = model.layers();
     for (int i = 0; i < layers.size(); i++) {
-      out.append("    ").append(Json.inline(layers.get(i).config())).append(i + 1 < layers.size() ? ",\n" : "\n");
+      Map<String, Object> config = layers.get(i).config();
+      if (graph != null) {
+        config.put(INPUTS, graph.inboundNames(layers.get(i)));
+      }
+      out.append("    ").append(Json.inline(config)).append(i + 1 < layers.size() ? ",\n" : "\n");
     }
     return out.append("  ]\n}\n").toString();
   }
@@ -70,7 +96,7 @@ public final class ArchitectureJson {
    * @throws ModelFormatException if the text is not valid JSON, lacks or misspells a key, names an unknown
    *     layer type or setting, or describes layers that cannot be built; the message starts with {@code source}
    */
-  public static Sequential fromJson(String json, String source) throws ModelFormatException {
+  public static Model fromJson(String json, String source) throws ModelFormatException {
     return parse(json.getBytes(StandardCharsets.UTF_8), source, -1, "");
   }
 
@@ -80,7 +106,7 @@ public final class ArchitectureJson {
    * @throws ModelFormatException if the file is not a valid architecture; the message names the file
    * @throws IOException if the file cannot be read
    */
-  public static Sequential read(Path file) throws IOException {
+  public static Model read(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_FILE_BYTES) {
       throw new ModelFormatException(file.toString(), -1,
@@ -93,7 +119,7 @@ public final class ArchitectureJson {
    * Writes {@link #toJson} to {@code file} atomically: an existing file is replaced only once the new one is
    * complete, and a failed write leaves it untouched.
    */
-  public static void write(Sequential model, Path file) throws IOException {
+  public static void write(Model model, Path file) throws IOException {
     ByteBuffer bytes = ByteBuffer.wrap(toJson(model).getBytes(StandardCharsets.UTF_8));
     AtomicWrite.write(file, channel -> AtomicWrite.writeFully(channel, bytes));
   }
@@ -104,7 +130,7 @@ public final class ArchitectureJson {
    * @param fileOffset where {@code utf8} starts in {@code file}, or -1 if the text was inside a JSON string
    * @param part prefixed to every problem, to say where in the file the text was; empty for a whole file
    */
-  static Sequential parse(byte[] utf8, String file, long fileOffset, String part) throws ModelFormatException {
+  static Model parse(byte[] utf8, String file, long fileOffset, String part) throws ModelFormatException {
     JsonNode root = Json.parse(utf8, file, fileOffset, part.isEmpty() ? "the architecture" : part + "the text");
     if (!root.isObject()) {
       throw problem(file, part, "the architecture must be a JSON object, got " + Json.show(root));
@@ -130,13 +156,25 @@ public final class ArchitectureJson {
     if (!layerNodes.isArray()) {
       throw problem(file, part, "\"layers\" must be a list of layer objects, got " + Json.show(layerNodes));
     }
+    JsonNode kind = root.get("kind");
+    boolean functional = kind != null && kind.isTextual() && kind.textValue().equals("functional");
+    if (kind != null && !functional && !(kind.isTextual() && kind.textValue().equals("sequential"))) {
+      throw problem(file, part, "\"kind\" must be \"sequential\" or \"functional\", got " + Json.show(kind));
+    }
+    if (!functional && root.has("output")) {
+      throw problem(file, part, "\"output\" belongs to \"kind\": \"functional\" architectures");
+    }
     List<Layer> layers = new ArrayList<>();
+    List<List<String>> inputs = new ArrayList<>();
     for (int i = 0; i < layerNodes.size(); i++) {
       JsonNode node = layerNodes.get(i);
       if (!node.isObject()) {
         throw problem(file, part, "layers[" + i + "] must be a layer object, got " + Json.show(node));
       }
       Map<String, Object> config = Json.MAPPER.convertValue(node, CONFIG);
+      if (functional) {
+        inputs.add(inputNames(config.remove(INPUTS), i, file, part));
+      }
       try {
         layers.add(Layers.fromConfig(config));
       } catch (IllegalArgumentException e) {
@@ -144,10 +182,71 @@ public final class ArchitectureJson {
       }
     }
     try {
-      return new Sequential(inputShape, layers);
-    } catch (IllegalArgumentException e) {
+      return functional ? graph(root, inputShape, layers, inputs, file, part) : new Sequential(inputShape, layers);
+    } catch (IllegalArgumentException | IllegalStateException e) {
       throw problem(file, part, e.getMessage());
     }
+  }
+
+  /** Wires a functional architecture's layers by their {@code inputs} names. */
+  private static Model graph(JsonNode root, Shape inputShape, List<Layer> layers, List<List<String>> inputs,
+      String file, String part) throws ModelFormatException {
+    JsonNode output = require(root, "output", file, part, "the name of the layer whose output is the model's");
+    if (!output.isTextual()) {
+      throw problem(file, part, "\"output\" must be a layer name, got " + Json.show(output));
+    }
+    Map<String, Node> nodes = new LinkedHashMap<>();
+    nodes.put(Functional.INPUT_NAME, Node.input(inputShape));
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      if (layer.name() == null || nodes.containsKey(layer.name())) {
+        throw problem(file, part, "layers[" + i + "]: a functional architecture needs a unique \"name\" per layer"
+            + " (and not \"" + Functional.INPUT_NAME + "\"), got " + Json.show(Json.MAPPER.valueToTree(layer.name())));
+      }
+      List<Node> args = new ArrayList<>();
+      for (String name : inputs.get(i)) {
+        Node in = nodes.get(name);
+        if (in == null) {
+          throw problem(file, part, "layers[" + i + "] ('" + layer.name() + "'): input '" + name
+              + "' is not \"" + Functional.INPUT_NAME + "\" or a layer defined before it");
+        }
+        args.add(in);
+      }
+      nodes.put(layer.name(), layer.apply(args.toArray(new Node[0])));
+    }
+    Node out = nodes.get(output.textValue());
+    if (out == null || out.isInput()) {
+      throw problem(file, part, "\"output\" must name one of the layers, got " + Json.show(output));
+    }
+    Model model = new Functional(nodes.get(Functional.INPUT_NAME), out);
+    if (model.layers().size() != layers.size()) {
+      List<String> unused = new ArrayList<>();
+      for (Layer l : layers) {
+        if (!model.layers().contains(l)) {
+          unused.add(l.name());
+        }
+      }
+      throw problem(file, part, "layers " + unused + " do not lead to the output '" + output.textValue() + "'");
+    }
+    return model;
+  }
+
+  private static List<String> inputNames(Object value, int i, String file, String part) throws ModelFormatException {
+    List<String> names = new ArrayList<>();
+    if (value instanceof List<?> list && !list.isEmpty()) {
+      for (Object o : list) {
+        if (!(o instanceof String name)) {
+          names = null;
+          break;
+        }
+        names.add(name);
+      }
+      if (names != null) {
+        return names;
+      }
+    }
+    throw problem(file, part, "layers[" + i + "]: \"" + INPUTS + "\" must be a non-empty list of layer names, got "
+        + Json.show(Json.MAPPER.valueToTree(value)));
   }
 
   private static Shape inputShape(JsonNode node, String file, String part) throws ModelFormatException {

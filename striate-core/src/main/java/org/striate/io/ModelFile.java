@@ -20,10 +20,10 @@ import java.util.Set;
 import org.striate.io.ModelHeader.TensorEntry;
 import org.striate.nn.Layer;
 import org.striate.nn.Parameter;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 
 /**
- * Saves and loads a {@link Sequential} model, architecture and parameters, in one file laid out as
+ * Saves and loads a {@link Model}, architecture and parameters, in one file laid out as
  * safetensors, so that Python's {@code safetensors} (or plain numpy) can open it:
  *
  * <pre>
@@ -56,7 +56,7 @@ public final class ModelFile {
    * @throws IllegalArgumentException if two parameters would get the same tensor name
    * @throws IOException if the file cannot be written; an existing file is then left as it was
    */
-  public static void save(Sequential model, Path file) throws IOException {
+  public static void save(Model model, Path file) throws IOException {
     List<TensorEntry> tensors = new ArrayList<>();
     List<Parameter> parameters = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -105,7 +105,7 @@ public final class ModelFile {
    *     the file, the byte offset where one applies, what was expected and what was found
    * @throws IOException if the file cannot be read
    */
-  public static Sequential load(Path file) throws IOException {
+  public static Model load(Path file) throws IOException {
     String name = file.toString();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
@@ -128,7 +128,7 @@ public final class ModelFile {
       long dataStart = 8 + headerLength;
       checkDataLength(header, size - dataStart, dataStart, name);
       checkChecksum(channel, lengthBytes, headerBytes, header, name);
-      Sequential model = ArchitectureJson.parse(
+      Model model = ArchitectureJson.parse(
           header.architecture().getBytes(StandardCharsets.UTF_8), name, -1, ARCHITECTURE_PART);
       Map<Parameter, TensorEntry> sources = match(model, header, name);
       for (Map.Entry<Parameter, TensorEntry> e : sources.entrySet()) {
@@ -185,7 +185,7 @@ public final class ModelFile {
   }
 
   /** Each parameter of {@code model} with its tensor, after checking names and shapes both ways. */
-  private static Map<Parameter, TensorEntry> match(Sequential model, ModelHeader header, String file)
+  private static Map<Parameter, TensorEntry> match(Model model, ModelHeader header, String file)
       throws ModelFormatException {
     Map<String, TensorEntry> unclaimed = new LinkedHashMap<>();
     header.tensors().forEach(t -> unclaimed.put(t.name(), t));

@@ -16,11 +16,16 @@ import org.striate.tensor.Tensor;
  * without the batch dimension) and creates the parameters; then {@link #forward} and {@link #backward} run on
  * batches. Forward saves what backward needs in the {@link Context}, never in the layer, so a built layer can
  * serve inference from several threads.
+ *
+ * <p>Most layers take one input. {@link MergeLayer}s ({@link Add}, {@link Concatenate}) take several and
+ * override the list forms {@link #forward(List, Context)} and {@link #backwardInputs}; models call those forms.
+ * In a {@link Functional} model a layer is placed with {@link #apply(Node...)}, once.
  */
 public abstract class Layer {
   private String name;
-  private Shape inputShape;
+  private List<Shape> inputShapes;
   private Shape outputShape;
+  private boolean applied;
   private final List<Parameter> parameters = new ArrayList<>();
 
   protected Layer(String name) {
@@ -35,9 +40,39 @@ public abstract class Layer {
     return name;
   }
 
-  /** Sets the name; only the model calls this, before building, for layers created without a name. */
+  /** Sets the name; only the model calls this, for layers created without a name. */
   final void assignName(String newName) {
     this.name = newName;
+  }
+
+  /** The layer for messages: {@code 'conv2d' (Conv2D)}, or just the type while it has no name. */
+  final String describe() {
+    return name == null ? type() : "'" + name + "' (" + type() + ")";
+  }
+
+  /**
+   * Places this layer in a graph: builds it for the shapes of {@code inputs} and returns the symbolic output,
+   * as calling a layer on tensors does in Keras's functional API. The parameters are drawn when the
+   * {@link Functional} model is created.
+   *
+   * @throws IllegalStateException if the layer was already placed or built; Striate layers are used once
+   * @throws IllegalArgumentException if the layer cannot take these inputs
+   */
+  public final Node apply(Node... inputs) {
+    if (applied || inputShapes != null) {
+      throw new IllegalStateException("layer " + describe() + " is already used in a model; a layer is applied "
+          + "once (weight sharing between two places is not supported): create another layer");
+    }
+    if (inputs.length == 0) {
+      throw new IllegalArgumentException("layer " + describe() + ": apply needs at least one input, got none");
+    }
+    List<Shape> shapes = new ArrayList<>();
+    for (Node input : inputs) {
+      shapes.add(input.shape());
+    }
+    build(shapes, new SplittableRandom(0));
+    applied = true;
+    return new Node(this, List.of(inputs), outputShape);
   }
 
   /**
@@ -47,17 +82,35 @@ public abstract class Layer {
    * @throws IllegalStateException if the layer was already built
    */
   public final void build(Shape inputShape, SplittableRandom random) {
-    if (this.inputShape != null) {
-      throw new IllegalStateException(
-          "layer '" + name + "' is already built for input " + this.inputShape + "; create a new layer instead");
+    build(List.of(inputShape), random);
+  }
+
+  /** {@link #build(Shape, SplittableRandom)} for any number of inputs. */
+  public final void build(List<Shape> shapes, SplittableRandom random) {
+    if (this.inputShapes != null) {
+      throw new IllegalStateException("layer " + describe() + " is already built for input "
+          + (inputShapes.size() == 1 ? inputShapes.get(0) : inputShapes) + "; create a new layer instead");
     }
     try {
-      this.outputShape = computeOutputShape(inputShape);
+      this.outputShape = computeOutputShape(shapes);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("layer '" + name + "' (" + type() + "): " + e.getMessage(), e);
+      throw new IllegalArgumentException("layer " + describe() + ": " + e.getMessage(), e);
     }
-    this.inputShape = inputShape;
-    createParameters(inputShape, random);
+    this.inputShapes = List.copyOf(shapes);
+    if (shapes.size() == 1) {
+      createParameters(shapes.get(0), random);
+    }
+  }
+
+  /**
+   * The output shape for these inputs; single-input layers implement {@link #computeOutputShape(Shape)} and
+   * merge layers override this.
+   */
+  protected Shape computeOutputShape(List<Shape> inputs) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException("takes one input, got " + inputs.size());
+    }
+    return computeOutputShape(inputs.get(0));
   }
 
   /** The output shape for one example of {@code input}; throws {@link IllegalArgumentException} if invalid. */
@@ -84,13 +137,26 @@ public abstract class Layer {
   }
 
   public final boolean isBuilt() {
-    return inputShape != null;
+    return inputShapes != null;
   }
 
-  /** The input shape of one example; the layer must be built. */
+  /**
+   * The input shape of one example; the layer must be built.
+   *
+   * @throws IllegalStateException for a layer with several inputs; see {@link #inputShapes()}
+   */
   public final Shape inputShape() {
     requireBuilt();
-    return inputShape;
+    if (inputShapes.size() != 1) {
+      throw new IllegalStateException("layer " + describe() + " has " + inputShapes.size() + " inputs; use inputShapes()");
+    }
+    return inputShapes.get(0);
+  }
+
+  /** The shape of one example of each input; the layer must be built. */
+  public final List<Shape> inputShapes() {
+    requireBuilt();
+    return inputShapes;
   }
 
   /** The output shape of one example; the layer must be built. */
@@ -169,6 +235,19 @@ public abstract class Layer {
    */
   public abstract Tensor backward(Tensor gradOutput, Context ctx);
 
+  /** {@link #forward(Tensor, Context)} for a list of inputs; merge layers override it. */
+  public Tensor forward(List<Tensor> inputs, Context ctx) {
+    if (inputs.size() != 1) {
+      throw new IllegalArgumentException("layer " + describe() + " takes one input, got " + inputs.size());
+    }
+    return forward(inputs.get(0), ctx);
+  }
+
+  /** The gradients with respect to each input, in order; merge layers override it. */
+  public List<Tensor> backwardInputs(Tensor gradOutput, Context ctx) {
+    return List.of(backward(gradOutput, ctx));
+  }
+
   /**
    * The settings, with Keras argument names ({@code filters}, {@code kernel_size}, ...), enough to rebuild the
    * layer with {@link Layers#fromConfig}. Values are numbers, booleans, strings or lists of these.
@@ -186,18 +265,18 @@ public abstract class Layer {
 
   /** The batch size of {@code input}, after checking its per-example shape against the built input shape. */
   protected final int checkInput(Tensor input) {
-    requireBuilt();
+    Shape expected = inputShape();
     Shape s = input.shape();
-    if (s.rank() != inputShape.rank() + 1 || !s.dropFirst().equals(inputShape)) {
+    if (s.rank() != expected.rank() + 1 || !s.dropFirst().equals(expected)) {
       throw new IllegalArgumentException(
-          "layer '" + name + "' (" + type() + "): expected input " + inputShape.toBatchString() + ", got " + s);
+          "layer " + describe() + ": expected input " + expected.toBatchString() + ", got " + s);
     }
     return s.dim(0);
   }
 
   private void requireBuilt() {
-    if (inputShape == null) {
-      throw new IllegalStateException("layer '" + name + "' (" + type() + ") is not built; add it to a model first");
+    if (inputShapes == null) {
+      throw new IllegalStateException("layer " + describe() + " is not built; add it to a model first");
     }
   }
 

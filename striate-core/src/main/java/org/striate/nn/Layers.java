@@ -9,7 +9,9 @@ public final class Layers {
   private static final Map<String, Function<ConfigReader, Layer>> FACTORIES = new TreeMap<>();
 
   static {
+    FACTORIES.put("Add", Add::fromConfig);
     FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
+    FACTORIES.put("Concatenate", Concatenate::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);

@@ -1,69 +1,94 @@
 package org.striate.nn;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.striate.tensor.Shape;
 
 /**
- * A model's per-layer table: output shape, parameter count, and the receptive field, that is the size
- * {@code r}, effective stride {@code S} and effective padding {@code P} in input pixels of the region one output
- * unit sees.
- *
- * <p>The receptive field follows the recurrence of Araujo, Norris and Sim, "Computing Receptive Fields of
- * Convolutional Neural Networks" (Distill, 2019), per axis, from {@code r = 1, S = 1, P = 0} at the input: a
- * layer with kernel {@code k}, dilation {@code d}, stride {@code s} and leading padding {@code p} has effective
- * kernel {@code k' = d (k - 1) + 1} and gives {@code r += (k' - 1) S}, {@code P += p S}, {@code S *= s}. Three
- * stacked 3x3 stride-1 convolutions give {@code r = 7}. After a layer that sees its whole input (flatten,
- * global pooling) the field is the whole input.
+ * A model's per-layer table: output shape, parameter count, the layers it reads (for graphs), and the
+ * {@link ReceptiveField} of its output units in input pixels: size {@code r}, effective stride {@code S} and
+ * effective padding {@code P}. Three stacked 3x3 stride-1 convolutions give {@code r = 7}. Where branches join,
+ * the field is the union over all paths (the largest); it reads "not aligned" when the paths' strides differ,
+ * "global" after a layer that sees its whole input (flatten, global pooling) and "unknown" after upsampling.
  */
 public final class Summary {
-  /** One row of the table; {@code rf*} and {@code stride*}, {@code pad*} are in input pixels. */
+  /** One row of the table. */
   public record Row(
-      String name, String type, Shape outputShape, long parameters, boolean global,
-      int rfH, int rfW, int strideH, int strideW, int padH, int padW) {}
+      String name, String type, Shape outputShape, long parameters, List<String> inbound, ReceptiveField field) {
+
+    public boolean global() {
+      return field.status() == ReceptiveField.Status.GLOBAL;
+    }
+
+    public int rfH() {
+      return field.rH();
+    }
+
+    public int rfW() {
+      return field.rW();
+    }
+
+    public int strideH() {
+      return field.strideH();
+    }
+
+    public int strideW() {
+      return field.strideW();
+    }
+
+    public int padH() {
+      return field.padH();
+    }
+
+    public int padW() {
+      return field.padW();
+    }
+  }
 
   private final List<Row> rows;
   private final long totalParameters;
   private final long trainableParameters;
   private final Shape inputShape;
+  private final boolean graph;
 
-  private Summary(Shape inputShape, List<Row> rows, long totalParameters, long trainableParameters) {
+  private Summary(Shape inputShape, List<Row> rows, long totalParameters, long trainableParameters, boolean graph) {
     this.inputShape = inputShape;
     this.rows = rows;
     this.totalParameters = totalParameters;
     this.trainableParameters = trainableParameters;
+    this.graph = graph;
   }
 
-  public static Summary of(Sequential model) {
-    List<Row> rows = new ArrayList<>();
-    int rH = 1;
-    int rW = 1;
-    int sH = 1;
-    int sW = 1;
-    int pH = 0;
-    int pW = 0;
-    boolean global = false;
+  public static Summary of(Model model) {
     Shape in = model.inputShape();
+    int inH = in.rank() >= 2 ? in.dim(0) : 1;
+    int inW = in.rank() >= 2 ? in.dim(1) : 1;
+    Map<Layer, ReceptiveField> fields = new IdentityHashMap<>();
+    List<Row> rows = new ArrayList<>();
     for (Layer layer : model.layers()) {
-      Window w = layer.window();
-      if (w.global() && !global) {
-        global = true;
-        rH = in.rank() >= 2 ? in.dim(0) : 1;
-        rW = in.rank() >= 2 ? in.dim(1) : 1;
-      } else if (!global) {
-        int ekH = w.dilationH() * (w.kernelH() - 1) + 1;
-        int ekW = w.dilationW() * (w.kernelW() - 1) + 1;
-        rH += (ekH - 1) * sH;
-        rW += (ekW - 1) * sW;
-        pH += w.padTop() * sH;
-        pW += w.padLeft() * sW;
-        sH *= w.strideH();
-        sW *= w.strideW();
+      List<Layer> inbound = model.inboundLayers(layer);
+      List<ReceptiveField> reads = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      if (inbound.isEmpty()) {
+        reads.add(ReceptiveField.INPUT);
+        names.add(Functional.INPUT_NAME);
       }
-      rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), global,
-          rH, rW, sH, sW, pH, pW));
+      for (Layer l : inbound) {
+        reads.add(fields.get(l));
+        names.add(l.name());
+      }
+      if (model instanceof Functional f) {
+        names = f.inboundNames(layer);
+      }
+      ReceptiveField field = ReceptiveField.union(reads).through(layer.window(), inH, inW);
+      fields.put(layer, field);
+      rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), List.copyOf(names),
+          field));
     }
-    return new Summary(in, List.copyOf(rows), model.parameterCount(), model.trainableParameterCount());
+    return new Summary(in, List.copyOf(rows), model.parameterCount(), model.trainableParameterCount(),
+        model instanceof Functional);
   }
 
   public List<Row> rows() {
@@ -82,17 +107,29 @@ public final class Summary {
   @Override
   public String toString() {
     List<String[]> cells = new ArrayList<>();
-    cells.add(new String[] {"Layer (type)", "Output shape", "Params", "Receptive field", "Eff. stride", "Eff. pad"});
-    cells.add(new String[] {"input (Input)", noneBatch(inputShape), "0", "1", "1", "0"});
+    List<String> header = new ArrayList<>(List.of("Layer (type)", "Output shape", "Params"));
+    if (graph) {
+      header.add("Connected to");
+    }
+    header.addAll(List.of("Receptive field", "Eff. stride", "Eff. pad"));
+    cells.add(header.toArray(new String[0]));
+    List<String> input = new ArrayList<>(List.of("input (Input)", noneBatch(inputShape), "0"));
+    if (graph) {
+      input.add("-");
+    }
+    input.addAll(List.of("1", "1", "0"));
+    cells.add(input.toArray(new String[0]));
     for (Row r : rows) {
-      cells.add(new String[] {
-        r.name() + " (" + r.type() + ")",
-        noneBatch(r.outputShape()),
-        String.format("%,d", r.parameters()),
-        r.global() ? "global" : pair(r.rfH(), r.rfW()),
-        r.global() ? "-" : pair(r.strideH(), r.strideW()),
-        r.global() ? "-" : pair(r.padH(), r.padW())
-      });
+      ReceptiveField f = r.field();
+      List<String> row = new ArrayList<>(List.of(
+          r.name() + " (" + r.type() + ")", noneBatch(r.outputShape()), String.format("%,d", r.parameters())));
+      if (graph) {
+        row.add(String.join(", ", r.inbound()));
+      }
+      row.add(f.describe());
+      row.add(f.aligned() ? ReceptiveField.pair(f.strideH(), f.strideW()) : "-");
+      row.add(f.aligned() ? ReceptiveField.pair(f.padH(), f.padW()) : "-");
+      cells.add(row.toArray(new String[0]));
     }
     int[] width = new int[cells.get(0).length];
     for (String[] row : cells) {
@@ -100,16 +137,17 @@ public final class Summary {
         width[i] = Math.max(width[i], row[i].length());
       }
     }
-    StringBuilder sb = new StringBuilder();
     int total = 0;
     for (int w : width) {
       total += w + 2;
     }
     String rule = "-".repeat(total) + "\n";
+    StringBuilder sb = new StringBuilder();
     for (int line = 0; line < cells.size(); line++) {
       String[] row = cells.get(line);
       for (int i = 0; i < row.length; i++) {
-        sb.append(i == 0 ? String.format("%-" + width[i] + "s", row[i]) : String.format("%" + width[i] + "s", row[i]));
+        boolean left = i == 0 || (graph && i == 3);
+        sb.append(String.format(left ? "%-" + width[i] + "s" : "%" + width[i] + "s", row[i]));
         sb.append(i == row.length - 1 ? "\n" : "  ");
       }
       if (line == 0) {
@@ -126,9 +164,5 @@ public final class Summary {
   /** Keras's notation for a batch of any size: {@code (None, 13, 13, 32)}. */
   private static String noneBatch(Shape shape) {
     return "(None" + shape.toBatchString().substring("(batch".length());
-  }
-
-  private static String pair(int h, int w) {
-    return h == w ? Integer.toString(h) : h + "x" + w;
   }
 }

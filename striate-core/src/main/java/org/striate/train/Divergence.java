@@ -2,7 +2,7 @@ package org.striate.train;
 
 import org.striate.nn.Context;
 import org.striate.nn.Layer;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 import org.striate.tensor.Tensor;
 
 /** Finds where a non-finite loss came from, by running the failing batch again one layer at a time. */
@@ -14,7 +14,7 @@ final class Divergence {
    * @param exampleIndices the training-set index of each example in {@code input}
    */
   static TrainingDivergedException diagnose(
-      Sequential model, Context ctx, Tensor input, int[] exampleIndices, double loss, int epoch, int batch,
+      Model model, Context ctx, Tensor input, int[] exampleIndices, double loss, int epoch, int batch,
       int batches) {
     String where = "training diverged at epoch " + epoch + ", batch " + batch + " of " + batches + " (loss = "
         + loss + "): ";
@@ -24,16 +24,22 @@ final class Divergence {
           where + "the input batch itself is not finite (" + input.data()[bad] + " in training example "
               + exampleIndices[row(input, bad)] + ")", epoch, batch, null);
     }
-    Tensor x = input;
-    for (Layer layer : model.layers()) {
-      x = layer.forward(x, ctx);
-      bad = firstNonFinite(x);
-      if (bad >= 0) {
-        return new TrainingDivergedException(
-            where + "layer '" + layer.name() + "' (" + layer.type() + ") is the first whose output is not finite ("
-                + x.data()[bad] + " for training example " + exampleIndices[row(x, bad)]
-                + "); the learning rate may be too high", epoch, batch, layer.name());
+    Layer[] firstBad = new Layer[1];
+    Tensor[] badOutput = new Tensor[1];
+    model.forward(input, ctx, (layer, output) -> {
+      if (firstBad[0] == null && firstNonFinite(output) >= 0) {
+        firstBad[0] = layer;
+        badOutput[0] = output;
       }
+    });
+    if (firstBad[0] != null) {
+      Layer layer = firstBad[0];
+      Tensor x = badOutput[0];
+      bad = firstNonFinite(x);
+      return new TrainingDivergedException(
+          where + "layer '" + layer.name() + "' (" + layer.type() + ") is the first whose output is not finite ("
+              + x.data()[bad] + " for training example " + exampleIndices[row(x, bad)]
+              + "); the learning rate may be too high", epoch, batch, layer.name());
     }
     return new TrainingDivergedException(
         where + "every layer's output is finite, so the loss itself is not (overflow, or non-finite targets)",

@@ -11,13 +11,13 @@ import org.striate.nn.Activation;
 import org.striate.nn.Context;
 import org.striate.nn.Layer;
 import org.striate.nn.Parameter;
-import org.striate.nn.Sequential;
+import org.striate.nn.Model;
 import org.striate.optim.Optimizer;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
 
 /**
- * Trains, evaluates and runs a {@link Sequential} model, as Keras's {@code compile} + {@code fit},
+ * Trains, evaluates and runs a {@link Model}, as Keras's {@code compile} + {@code fit},
  * {@code evaluate} and {@code predict}:
  *
  * <pre>{@code
@@ -35,7 +35,7 @@ import org.striate.tensor.Tensor;
  * the model yields logits and the loss stays stable. Shuffling uses its own stream seeded from
  * {@code (seed, epoch)}. With the same seed, data, starting parameters and kernel thread count, two runs give
  * bit-identical parameters and losses. The seed does not re-initialise the model; call
- * {@link Sequential#initialize(long)} for that. Epochs are counted across {@code fit} calls on one trainer, so a
+ * {@link Model#initialize(long)} for that. Epochs are counted across {@code fit} calls on one trainer, so a
  * second call continues with the next epoch number and fresh shuffles, like Keras's {@code initial_epoch}.
  *
  * <p>Accuracy is reported when the targets are classes: integer labels, or target rows {@code (N, C)} with
@@ -48,7 +48,7 @@ public final class Trainer implements AutoCloseable {
   private static final long SHUFFLE_STREAM = 1;
   private static final long STEP_STREAM = 2;
 
-  private final Sequential model;
+  private final Model model;
   private final Optimizer optimizer;
   private final Loss loss;
   private final Kernels kernels;
@@ -76,7 +76,7 @@ public final class Trainer implements AutoCloseable {
     return new Builder();
   }
 
-  public Sequential model() {
+  public Model model() {
     return model;
   }
 
@@ -332,7 +332,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Settings for a {@link Trainer}: model and loss are required; {@link #fit} also needs an optimizer. */
   public static final class Builder {
-    private Sequential model;
+    private Model model;
     private Optimizer optimizer;
     private Loss loss;
     private Kernels kernels;
@@ -340,7 +340,7 @@ public final class Trainer implements AutoCloseable {
 
     private Builder() {}
 
-    public Builder model(Sequential model) {
+    public Builder model(Model model) {
       this.model = model;
       return this;
     }

@@ -11,6 +11,7 @@ import org.striate.nn.Layers;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.nn.Activation;
 import org.striate.nn.Dense;
+import org.striate.nn.Model;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 
@@ -42,7 +43,7 @@ class ArchitectureJsonTest {
   @Test
   void textRoundTrips() throws Exception {
     String json = ArchitectureJson.toJson(model());
-    Sequential back = ArchitectureJson.fromJson(json, "text");
+    Model back = ArchitectureJson.fromJson(json, "text");
     assertEquals(json, ArchitectureJson.toJson(back));
     assertEquals(model().parameterCount(), back.parameterCount());
   }
@@ -57,7 +58,7 @@ class ArchitectureJsonTest {
 
   @Test
   void readsAHandWrittenFileThatLeavesDefaultsOut() throws Exception {
-    Sequential m = read("""
+    Model m = read("""
         {"format": "striate-architecture", "version": 1, "input_shape": [4],
          "layers": [{"type": "Dense", "units": 2}]}
         """);
@@ -81,7 +82,7 @@ class ArchitectureJsonTest {
   @Test
   void unknownTopLevelKey() throws Exception {
     assertRejected(withLayers("[{\"type\": \"Dense\", \"units\": 2}]").replace("{", "{\"optimizer\": \"adam\", "),
-        "unknown key \"optimizer\"; the allowed keys are [format, version, input_shape, layers]");
+        "unknown key \"optimizer\"; the allowed keys are [format, version, kind, input_shape, output, layers]");
   }
 
   @Test
@@ -146,7 +147,7 @@ class ArchitectureJsonTest {
     return "{\"format\": \"striate-architecture\", \"version\": 1, \"input_shape\": [4], \"layers\": " + layers + "}";
   }
 
-  private Sequential read(String text) throws Exception {
+  private Model read(String text) throws Exception {
     Path file = dir.resolve("arch.json");
     Files.writeString(file, text);
     return ArchitectureJson.read(file);

@@ -16,10 +16,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
+import org.striate.nn.Conv2D;
 import org.striate.nn.Dense;
+import org.striate.nn.Functional;
 import org.striate.nn.GradientCheck;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
+import org.striate.nn.MergeLayer;
+import org.striate.nn.Model;
+import org.striate.nn.Node;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -32,6 +37,8 @@ import org.striate.tensor.Tensor;
 class LayerRoundTripTest {
   private static final Shape INPUT = Shape.of(7, 6, 4);
   private static final Map<String, Map<String, Object>> REPRESENTATIVES = Map.ofEntries(
+      entry("Add", Map.of("type", "Add", "name", "under_test")),
+      entry("Concatenate", Map.of("type", "Concatenate", "name", "under_test", "axis", 1)),
       entry("AvgPool2D", Map.of("type", "AvgPool2D", "name", "under_test", "pool_size", List.of(2, 3),
           "strides", List.of(1, 2), "padding", "same", "count_include_pad", false)),
       entry("Conv2D", Map.ofEntries(entry("type", "Conv2D"), entry("name", "under_test"), entry("filters", 6),
@@ -77,10 +84,12 @@ class LayerRoundTripTest {
     assertEquals(config, Layers.fromConfig(config).config(), type + ": config of the rebuilt layer");
 
     // Parameters from seed 7, not the seed 0 a freshly built model gets, so loading must restore them.
-    Sequential model = new Sequential(INPUT, layer, Dense.builder(3).name("head").build()).initialize(7);
+    Model model = layer instanceof MergeLayer
+        ? merged(layer).initialize(7)
+        : new Sequential(INPUT, layer, Dense.builder(3).name("head").build()).initialize(7);
     Path file = dir.resolve(type + ".stz");
     ModelFile.save(model, file);
-    Sequential loaded = ModelFile.load(file);
+    Model loaded = ModelFile.load(file);
     assertEquals(config, loaded.layer("under_test").config(), type + ": config after loading");
     assertEquals(model.parameters().size(), loaded.parameters().size());
     for (int i = 0; i < model.parameters().size(); i++) {
@@ -92,6 +101,13 @@ class LayerRoundTripTest {
       assertArrayEquals(bits(model.predict(x, kernels, 2)), bits(loaded.predict(x, kernels, 2)),
           type + ": predictions");
     }
+  }
+
+  /** A graph in which {@code merge} joins the input with a 1x1 convolution of it, then a dense head. */
+  private static Functional merged(Layer merge) {
+    Node input = Node.input(INPUT);
+    Node branch = Conv2D.builder(4).kernelSize(1, 1).name("branch").build().apply(input);
+    return new Functional(input, Dense.builder(3).name("head").build().apply(merge.apply(input, branch)));
   }
 
   private static int[] bits(Tensor t) {

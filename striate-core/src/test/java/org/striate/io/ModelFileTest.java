@@ -26,6 +26,7 @@ import org.striate.nn.Dense;
 import org.striate.nn.Initializer;
 import org.striate.nn.Layer;
 import org.striate.nn.Parameter;
+import org.striate.nn.Model;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -50,7 +51,7 @@ class ModelFileTest {
     bias[1] = -0.0f;
     Path file = dir.resolve("model.stz");
     ModelFile.save(model, file);
-    Sequential loaded = ModelFile.load(file);
+    Model loaded = ModelFile.load(file);
 
     assertEquals(ArchitectureJson.toJson(model), ArchitectureJson.toJson(loaded));
     List<Parameter> saved = model.parameters();
@@ -128,7 +129,7 @@ class ModelFileTest {
     Path file = dir.resolve("from_python.safetensors");
     Files.write(file, ModelFiles.file(header, data));
 
-    Sequential loaded = ModelFile.load(file);
+    Model loaded = ModelFile.load(file);
     assertArrayEquals(kernel, loaded.layer("dense").parameters().get(0).value().data());
     assertArrayEquals(bias, loaded.layer("dense").parameters().get(1).value().data());
     Tensor y = loaded.predict(Tensor.of(Shape.of(1, 2), 1f, 2f), new ScalarKernels(1), 8);

@@ -97,7 +97,7 @@ class ArchitecturesTest {
   void roundTripsThroughTheArchitectureJson(String name) throws Exception {
     Sequential model = Architectures.byName(name);
     String json = ArchitectureJson.toJson(model);
-    Sequential back = ArchitectureJson.fromJson(json, name);
+    Model back = ArchitectureJson.fromJson(json, name);
     assertEquals(json, ArchitectureJson.toJson(back));
     // Both are freshly initialised from seed 0: the text must carry every setting that shapes the parameters.
     assertSamePredictions(model, back);
@@ -109,7 +109,7 @@ class ArchitecturesTest {
     Sequential model = Architectures.byName(name).initialize(7); // not seed 0, so loading must restore values
     Path file = dir.resolve(name + ".stz");
     ModelFile.save(model, file);
-    Sequential loaded = ModelFile.load(file);
+    Model loaded = ModelFile.load(file);
     assertEquals(ArchitectureJson.toJson(model), ArchitectureJson.toJson(loaded));
     for (int i = 0; i < model.parameters().size(); i++) {
       assertArrayEquals(bits(model.parameters().get(i).value()), bits(loaded.parameters().get(i).value()),
@@ -128,7 +128,7 @@ class ArchitecturesTest {
     GradientCheck.checkSampled(Architectures.byName(name), GradientCheck.random(Shape.of(2, 28, 28, 1), 5), 24);
   }
 
-  private static void assertSamePredictions(Sequential expected, Sequential actual) {
+  private static void assertSamePredictions(Model expected, Model actual) {
     Tensor x = GradientCheck.random(expected.inputShape().withBatch(3), 11);
     try (Kernels kernels = new ScalarKernels(1)) {
       Tensor want = expected.predict(x, kernels, 2);

@@ -1,0 +1,184 @@
+package org.striate.nn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.striate.tensor.Tensor;
+
+/**
+ * A model whose layers form a directed acyclic graph, built as in Keras's functional API: branches, residual
+ * connections, and tensors read by several layers, whose gradients add up.
+ *
+ * <pre>{@code
+ * Node input = Node.input(28, 28, 1);
+ * Node x = new Conv2D(16, 3, Activation.RELU).apply(input);
+ * Node y = Conv2D.builder(16).kernelSize(3, 3).padding(Padding.SAME).activation(Activation.RELU).build().apply(x);
+ * Node sum = new Add().apply(x, y);                       // x feeds two layers: its gradients add up
+ * Node out = new Dense(10, Activation.SOFTMAX).apply(new Flatten().apply(sum));
+ * Functional model = new Functional(input, out);
+ * }</pre>
+ *
+ * <p>The model has one input and one output. Layers run in a topological order fixed at construction (a
+ * depth-first walk from the output, inputs in order), which is also {@link #layers()}. The constructor names
+ * unnamed layers like {@link Sequential} and draws the parameters from seed 0.
+ */
+public final class Functional extends Model {
+  /** The name of the model input in architecture files; no layer may take it. */
+  public static final String INPUT_NAME = "input";
+
+  private final Node input;
+  private final Node output;
+  /** Per layer, its node; in {@link #layers()} order. */
+  private final Map<Layer, Node> nodes;
+
+  /**
+   * @throws IllegalArgumentException if {@code output} does not depend on {@code input}, depends on another
+   *     input, or a layer name repeats
+   */
+  public Functional(Node input, Node output) {
+    this(input, output, order(input, output));
+  }
+
+  private Functional(Node input, Node output, Map<Layer, Node> nodes) {
+    super(input.shape(), new ArrayList<>(nodes.keySet()));
+    this.input = input;
+    this.output = output;
+    this.nodes = nodes;
+    assignNames("Functional", layers());
+    initialize(0);
+  }
+
+  /** The layers reachable from {@code output}, each after its inputs; checks the graph's single input. */
+  private static Map<Layer, Node> order(Node input, Node output) {
+    if (input == null || output == null) {
+      throw new IllegalArgumentException("Functional: input and output must be given, got "
+          + (input == null ? "no input" : "no output"));
+    }
+    if (!input.isInput()) {
+      throw new IllegalArgumentException(
+          "Functional: the input must be a Node.input(...), got the output of layer " + input.layer().describe());
+    }
+    if (output.isInput()) {
+      throw new IllegalArgumentException("Functional: the output must come from a layer, got the model input");
+    }
+    Map<Layer, Node> ordered = new LinkedHashMap<>();
+    visit(output, input, ordered, new IdentityHashMap<>());
+    return ordered;
+  }
+
+  private static void visit(Node node, Node input, Map<Layer, Node> ordered, Map<Node, Boolean> seen) {
+    if (node.isInput()) {
+      if (node != input) {
+        throw new IllegalArgumentException("Functional: the output depends on an input " + node.shape()
+            + " that is not the model's input; models have exactly one input");
+      }
+      return;
+    }
+    if (seen.put(node, Boolean.TRUE) != null) {
+      return;
+    }
+    for (Node in : node.inputs()) {
+      visit(in, input, ordered, seen);
+    }
+    ordered.put(node.layer(), node);
+  }
+
+  @Override
+  public Functional initialize(long seed) {
+    super.initialize(seed);
+    return this;
+  }
+
+  @Override
+  public Layer outputLayer() {
+    return output.layer();
+  }
+
+  @Override
+  public List<Layer> inboundLayers(Layer layer) {
+    Node node = nodes.get(layer);
+    if (node == null) {
+      throw new IllegalArgumentException("layer " + layer.describe() + " is not in this model");
+    }
+    List<Layer> inbound = new ArrayList<>();
+    for (Node in : node.inputs()) {
+      if (!in.isInput()) {
+        inbound.add(in.layer());
+      }
+    }
+    return inbound;
+  }
+
+  /**
+   * The names of the layers {@code layer} reads, in order, with {@link #INPUT_NAME} for the model input; this
+   * is how architecture files record the graph.
+   */
+  public List<String> inboundNames(Layer layer) {
+    List<String> names = new ArrayList<>();
+    for (Node in : nodes.get(layer).inputs()) {
+      names.add(in.isInput() ? INPUT_NAME : in.layer().name());
+    }
+    return names;
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Context ctx, BiConsumer<Layer, Tensor> observer) {
+    checkInput(x);
+    Map<Node, Tensor> values = new IdentityHashMap<>();
+    values.put(input, x);
+    for (Map.Entry<Layer, Node> e : nodes.entrySet()) {
+      Node node = e.getValue();
+      List<Tensor> args = new ArrayList<>(node.inputs().size());
+      for (Node in : node.inputs()) {
+        args.add(values.get(in));
+      }
+      Tensor y = e.getKey().forward(args, ctx);
+      values.put(node, y);
+      if (observer != null) {
+        observer.accept(e.getKey(), y);
+      }
+    }
+    return values.get(output);
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput, Context ctx) {
+    Map<Node, Tensor> grads = new HashMap<>();
+    grads.put(output, gradOutput);
+    List<Layer> order = layers();
+    for (int i = order.size() - 1; i >= 0; i--) {
+      Node node = nodes.get(order.get(i));
+      Tensor g = grads.remove(node);
+      if (g == null) {
+        continue; // the output does not depend on this node
+      }
+      List<Tensor> inputGrads = node.layer().backwardInputs(g, ctx);
+      for (int k = 0; k < inputGrads.size(); k++) {
+        accumulate(grads, node.inputs().get(k), inputGrads.get(k));
+      }
+    }
+    Tensor g = grads.get(input);
+    return g != null ? g : Tensor.zeros(input.shape().withBatch(gradOutput.shape().dim(0)));
+  }
+
+  /** Adds {@code g} to the gradient of {@code node}; a tensor read by several layers gets the sum. */
+  private static void accumulate(Map<Node, Tensor> grads, Node node, Tensor g) {
+    Tensor existing = grads.get(node);
+    if (existing == null) {
+      grads.put(node, g);
+      return;
+    }
+    // Copy before adding: a layer may have handed the same tensor to several inputs (Add does).
+    Tensor sum = existing.copy();
+    float[] s = sum.data();
+    float[] d = g.data();
+    for (int i = 0; i < s.length; i++) {
+      s[i] += d[i];
+    }
+    grads.put(node, sum);
+  }
+}

@@ -1,0 +1,207 @@
+package org.striate.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import org.striate.kernel.Kernels;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
+
+/**
+ * A network of layers with one input and one output: a {@link Sequential} stack or a {@link Functional}
+ * graph. Training ({@code org.striate.train}), model files ({@code org.striate.io}) and the summary work on
+ * any model.
+ *
+ * <p>{@link #layers()} lists the layers in an order where each comes after the layers it reads, and that order
+ * also fixes how {@link #initialize(long)} draws the parameters: layer {@code i} gets the {@code i}-th split of a
+ * {@link SplittableRandom} seeded with the seed.
+ */
+public abstract class Model {
+  private final Shape inputShape;
+  private final List<Layer> layers;
+
+  /** Names unnamed layers Keras-style, checks names are unique; the layers must already be built. */
+  Model(Shape inputShape, List<Layer> layers) {
+    this.inputShape = inputShape;
+    this.layers = List.copyOf(layers);
+  }
+
+  /** Gives unnamed layers Keras's default names ({@code conv2d}, {@code conv2d_1}, ...); rejects duplicates. */
+  static void assignNames(String owner, List<Layer> layers) {
+    Set<String> used = new HashSet<>();
+    for (Layer layer : layers) {
+      if (Functional.INPUT_NAME.equals(layer.name())) {
+        throw new IllegalArgumentException(
+            owner + ": the layer name '" + Functional.INPUT_NAME + "' is reserved for the model input");
+      }
+      if (layer.name() != null && !used.add(layer.name())) {
+        throw new IllegalArgumentException(owner + ": layer names must be unique, got '" + layer.name() + "' twice");
+      }
+    }
+    used.add(Functional.INPUT_NAME);
+    Map<String, Integer> counters = new HashMap<>();
+    for (Layer layer : layers) {
+      if (layer.name() != null) {
+        continue;
+      }
+      String base = snakeCase(layer.type());
+      String name;
+      do {
+        int n = counters.merge(base, 1, Integer::sum) - 1;
+        name = n == 0 ? base : base + "_" + n;
+      } while (!used.add(name));
+      layer.assignName(name);
+    }
+  }
+
+  /** Keras's default layer names: {@code MaxPool2D} becomes {@code max_pool2d}. */
+  static String snakeCase(String type) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < type.length(); i++) {
+      char c = type.charAt(i);
+      if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(type.charAt(i - 1))) {
+        sb.append('_');
+      }
+      sb.append(Character.toLowerCase(c));
+    }
+    return sb.toString();
+  }
+
+  /** Draws every parameter again from {@code seed}, in layer order, and clears the gradients. */
+  public Model initialize(long seed) {
+    SplittableRandom root = new SplittableRandom(seed);
+    for (Layer layer : layers) {
+      SplittableRandom random = root.split();
+      for (Parameter p : layer.parameters()) {
+        p.initializer().fill(p.value(), random);
+        p.zeroGrad();
+      }
+    }
+    return this;
+  }
+
+  /** The shape of one input example, such as {@code (28, 28, 1)}. */
+  public final Shape inputShape() {
+    return inputShape;
+  }
+
+  /** The shape of one output example. */
+  public final Shape outputShape() {
+    return outputLayer().outputShape();
+  }
+
+  /** Every layer, each after the layers it reads. */
+  public final List<Layer> layers() {
+    return layers;
+  }
+
+  /** The layer whose output is the model's output. */
+  public abstract Layer outputLayer();
+
+  /** The layers whose outputs {@code layer} reads, in order; empty when it reads the model input. */
+  public abstract List<Layer> inboundLayers(Layer layer);
+
+  /**
+   * @throws IllegalArgumentException if no layer has this name
+   */
+  public final Layer layer(String name) {
+    for (Layer layer : layers) {
+      if (layer.name().equals(name)) {
+        return layer;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    layers.forEach(l -> names.add(l.name()));
+    throw new IllegalArgumentException("layer name must be one of " + names + ", got '" + name + "'");
+  }
+
+  /** Every parameter, trainable or not, layer by layer. */
+  public final List<Parameter> parameters() {
+    List<Parameter> all = new ArrayList<>();
+    for (Layer layer : layers) {
+      all.addAll(layer.parameters());
+    }
+    return Collections.unmodifiableList(all);
+  }
+
+  /** The parameters the optimizer updates, in order. */
+  public final List<Parameter> trainableParameters() {
+    List<Parameter> trainable = new ArrayList<>();
+    for (Parameter p : parameters()) {
+      if (p.trainable()) {
+        trainable.add(p);
+      }
+    }
+    return Collections.unmodifiableList(trainable);
+  }
+
+  /** All parameter elements, trainable or not (Keras's "Total params"). */
+  public final long parameterCount() {
+    long n = 0;
+    for (Layer layer : layers) {
+      n += layer.parameterCount();
+    }
+    return n;
+  }
+
+  /** Trainable parameter elements (PyTorch's parameter count). */
+  public final long trainableParameterCount() {
+    long n = 0;
+    for (Layer layer : layers) {
+      n += layer.trainableParameterCount();
+    }
+    return n;
+  }
+
+  /** Checks a batch against the input shape. */
+  protected final void checkInput(Tensor input) {
+    if (input.shape().rank() != inputShape.rank() + 1 || !input.shape().dropFirst().equals(inputShape)) {
+      throw new IllegalArgumentException(
+          "model input: expected shape " + inputShape.toBatchString() + ", got " + input.shape());
+    }
+  }
+
+  /**
+   * The model's output for a batch {@code (N, ...inputShape)}; {@code observer}, if not null, sees each layer's
+   * output as it is computed, in {@link #layers()} order.
+   */
+  public abstract Tensor forward(Tensor input, Context ctx, BiConsumer<Layer, Tensor> observer);
+
+  public final Tensor forward(Tensor input, Context ctx) {
+    return forward(input, ctx, null);
+  }
+
+  /**
+   * Backward through every layer, after a training-mode {@link #forward} with the same context; adds into the
+   * parameter gradients and returns the gradient with respect to the model input.
+   */
+  public abstract Tensor backward(Tensor gradOutput, Context ctx);
+
+  /** The model's output for {@code input}, computed {@code batchSize} examples at a time without dropout. */
+  public final Tensor predict(Tensor input, Kernels kernels, int batchSize) {
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("predict: batch size must be positive, got " + batchSize);
+    }
+    checkInput(input);
+    int n = input.shape().dim(0);
+    Tensor out = Tensor.zeros(outputShape().withBatch(n));
+    int row = outputShape().size();
+    for (int start = 0; start < n; start += batchSize) {
+      int end = Math.min(n, start + batchSize);
+      Tensor part = forward(start == 0 && end == n ? input : input.slice(start, end), Context.inference(kernels));
+      System.arraycopy(part.data(), 0, out.data(), start * row, part.size());
+    }
+    return out;
+  }
+
+  /** The per-layer table of output shapes, parameters and receptive fields; see {@link Summary}. */
+  public final String summary() {
+    return Summary.of(this).toString();
+  }
+}
