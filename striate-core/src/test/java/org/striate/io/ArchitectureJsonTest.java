@@ -11,6 +11,7 @@ import org.striate.nn.Layers;
 import org.junit.jupiter.api.io.TempDir;
 import org.striate.nn.Activation;
 import org.striate.nn.Dense;
+import org.striate.nn.Functional;
 import org.striate.nn.Model;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
@@ -141,6 +142,44 @@ class ArchitectureJsonTest {
     ModelFormatException e = assertThrows(ModelFormatException.class,
         () -> ArchitectureJson.fromJson("{\"format\": \"striate-architecture\"}", "request body"));
     assertEquals("request body: key \"version\" is missing; it must be 1", e.getMessage());
+  }
+
+  private static String graph(String output, String layers) {
+    return "{\"format\": \"striate-architecture\", \"version\": 1, \"kind\": \"functional\", "
+        + "\"input_shape\": [4], \"output\": \"" + output + "\", \"layers\": " + layers + "}";
+  }
+
+  @Test
+  void functionalGraphsRoundTrip() throws Exception {
+    Model m = read(graph("sum", "[{\"type\": \"Dense\", \"name\": \"a\", \"units\": 4, \"inputs\": [\"input\"]},"
+        + "{\"type\": \"Dense\", \"name\": \"b\", \"units\": 4, \"inputs\": [\"a\"]},"
+        + "{\"type\": \"Add\", \"name\": \"sum\", \"inputs\": [\"a\", \"b\"]}]"));
+    assertEquals(true, m instanceof Functional);
+    assertEquals(List.of("a", "b"), ((Functional) m).inboundNames(m.layer("sum")));
+    String json = ArchitectureJson.toJson(m);
+    assertEquals(true, json.contains("\"kind\": \"functional\""), json);
+    assertEquals(true, json.contains("\"output\": \"sum\""), json);
+    assertEquals(json, ArchitectureJson.toJson(ArchitectureJson.fromJson(json, "text")));
+  }
+
+  @Test
+  void functionalProblemsAreNamed() throws Exception {
+    assertRejected(graph("b", "[{\"type\": \"Dense\", \"name\": \"b\", \"units\": 4, \"inputs\": [\"a\"]}]"),
+        "layers[0] ('b'): input 'a' is not \"input\" or a layer defined before it");
+    assertRejected(graph("b", "[{\"type\": \"Dense\", \"name\": \"b\", \"units\": 4}]"),
+        "layers[0]: \"inputs\" must be a non-empty list of layer names, got null");
+    assertRejected(graph("zz", "[{\"type\": \"Dense\", \"name\": \"b\", \"units\": 4, \"inputs\": [\"input\"]}]"),
+        "\"output\" must name one of the layers, got \"zz\"");
+    assertRejected(graph("b", "[{\"type\": \"Dense\", \"name\": \"a\", \"units\": 4, \"inputs\": [\"input\"]},"
+        + "{\"type\": \"Dense\", \"name\": \"b\", \"units\": 4, \"inputs\": [\"input\"]}]"),
+        "layers [a] do not lead to the output 'b'");
+    assertRejected(graph("b", "[{\"type\": \"Dense\", \"units\": 4, \"inputs\": [\"input\"]}]"),
+        "layers[0]: a functional architecture needs a unique \"name\" per layer (and not \"input\"), got null");
+    assertRejected(withLayers("[]").replace("\"version\": 1,", "\"version\": 1, \"kind\": \"tree\","),
+        "\"kind\" must be \"sequential\" or \"functional\", got \"tree\"");
+    assertRejected(graph("s", "[{\"type\": \"Dense\", \"name\": \"a\", \"units\": 3, \"inputs\": [\"input\"]},"
+        + "{\"type\": \"Add\", \"name\": \"s\", \"inputs\": [\"a\", \"input\"]}]"),
+        "layer 's' (Add): all inputs must have the same shape, got [(3,), (4,)]");
   }
 
   private static String withLayers(String layers) {

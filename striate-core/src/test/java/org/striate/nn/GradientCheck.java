@@ -102,7 +102,7 @@ public final class GradientCheck {
    * The same check for a whole model, end to end: the gradients with respect to the model input and every
    * parameter of every layer.
    */
-  public static void check(Sequential model, Tensor input) {
+  public static void check(Model model, Tensor input) {
     try (Run run = new Run("model", model::forward, model::backward, model.layers(), input, EPS, TOLERANCE)) {
       run.checkAll();
     }
@@ -120,7 +120,7 @@ public final class GradientCheck {
    * of backward's gradients at {@value #PATH_POINTS} + 1 evenly spaced points of the step, as a mean slope does.
    * Without a kink backward's gradient hardly moves over the step, so this still fails a wrong gradient.
    */
-  public static void checkSampled(Sequential model, Tensor input, int samplesPerTensor) {
+  public static void checkSampled(Model model, Tensor input, int samplesPerTensor) {
     if (samplesPerTensor < 2) {
       throw new IllegalArgumentException(
           "checkSampled: samplesPerTensor must be at least 2 (the first and last elements), got " + samplesPerTensor);
