@@ -33,10 +33,18 @@ import torch
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cases_depthwise  # noqa: E402
 import fixture_io as io  # noqa: E402
 import cases_merge  # noqa: E402
 import layer_cases  # noqa: E402
 import training_cases  # noqa: E402
+
+# Each module's all_cases() returns (name, document) pairs for fixtures/layers/.
+LAYER_CASE_MODULES = (
+    layer_cases,
+    cases_merge,
+    cases_depthwise,
+)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                     "striate-core", "src", "test", "resources", "fixtures")
@@ -46,7 +54,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     counts = {}
-    for kind, cases in (("layers", layer_cases.all_cases() + cases_merge.all_cases()),
+    for kind, cases in (("layers", [case for module in LAYER_CASE_MODULES for case in module.all_cases()]),
                         ("losses", training_cases.loss_cases()),
                         ("optimizers", training_cases.optimizer_cases()),
                         ("models", training_cases.model_cases())):

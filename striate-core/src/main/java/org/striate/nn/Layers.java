@@ -14,6 +14,7 @@ public final class Layers {
     FACTORIES.put("Concatenate", Concatenate::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
+    FACTORIES.put("DepthwiseConv2D", DepthwiseConv2D::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);
     FACTORIES.put("Flatten", Flatten::fromConfig);
     FACTORIES.put("GlobalAvgPool2D", GlobalAvgPool2D::fromConfig);
@@ -21,6 +22,7 @@ public final class Layers {
     FACTORIES.put("LeakyReLU", LeakyReLU::fromConfig);
     FACTORIES.put("MaxPool2D", MaxPool2D::fromConfig);
     FACTORIES.put("ReLU", ReLU::fromConfig);
+    FACTORIES.put("SeparableConv2D", SeparableConv2D::fromConfig);
     FACTORIES.put("Sigmoid", Sigmoid::fromConfig);
     FACTORIES.put("Softmax", Softmax::fromConfig);
     FACTORIES.put("Tanh", Tanh::fromConfig);
