@@ -49,6 +49,14 @@ public record ConvSpec(ConvGeometry geometry, int inChannels, int outChannels, i
     return geometry.outH() * geometry.outW() * outChannels;
   }
 
+  /**
+   * Multiply-accumulates of the forward pass for one image: {@code outH * outW * outChannels * kernelH * kernelW
+   * * inChannels / groups}.
+   */
+  public long macs() {
+    return (long) geometry.outH() * geometry.outW() * outChannels * geometry.kernelArea() * inChannelsPerGroup();
+  }
+
   /** Elements of the weight: {@code kernelH * kernelW * inChannels / groups * outChannels}. */
   public int weightSize() {
     return geometry.kernelH() * geometry.kernelW() * inChannelsPerGroup() * outChannels;

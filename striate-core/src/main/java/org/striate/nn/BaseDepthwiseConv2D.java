@@ -121,6 +121,11 @@ public abstract class BaseDepthwiseConv2D extends Layer {
   }
 
   @Override
+  public long macs() {
+    return depthwiseSpecFor(inputShape()).macs();
+  }
+
+  @Override
   public final Window window() {
     inputShape(); // the layer must be built
     return Window.of(depthwiseSpec.geometry());

@@ -156,6 +156,11 @@ public final class Conv2D extends Layer {
   }
 
   @Override
+  public long macs() {
+    return specFor(inputShape()).macs();
+  }
+
+  @Override
   public Window window() {
     return Window.of(specFor(inputShape()).geometry());
   }

@@ -67,6 +67,12 @@ public final class Dense extends Layer {
     return useBias;
   }
 
+  /** {@code rows * in * units}, where {@code rows} is the product of the input's axes before the last. */
+  @Override
+  public long macs() {
+    return (long) inputShape().size() * units;
+  }
+
   @Override
   protected Shape computeOutputShape(Shape input) {
     int[] dims = input.dims();

@@ -198,6 +198,15 @@ public abstract class Layer {
     return Window.POINTWISE;
   }
 
+  /**
+   * Multiply-accumulates in the forward pass for one example: the products of convolutions and dense layers.
+   * Element-wise work (activations, pooling, bias additions, normalisation) is not counted, as in the usual
+   * convention for CNN costs; FLOPs are taken as twice the MACs.
+   */
+  public long macs() {
+    return 0;
+  }
+
   /** The activation this layer applies last, {@link Activation#LINEAR} if none. */
   public Activation activation() {
     return Activation.LINEAR;

@@ -76,6 +76,12 @@ public final class SeparableConv2D extends BaseDepthwiseConv2D {
     return new ConvSpec(g, depthwise.outChannels(), filters, 1);
   }
 
+  /** The depthwise stage's MACs plus the pointwise stage's. */
+  @Override
+  public long macs() {
+    return super.macs() + pointwiseSpecFor(depthwiseSpecFor(inputShape())).macs();
+  }
+
   @Override
   protected Shape computeOutputShape(Shape input) {
     ConvGeometry g = depthwiseSpecFor(input).geometry();
