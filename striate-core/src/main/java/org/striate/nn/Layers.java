@@ -10,6 +10,7 @@ public final class Layers {
 
   static {
     FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
+    FACTORIES.put("BatchNormalization", BatchNormalization::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);
@@ -19,9 +20,12 @@ public final class Layers {
     FACTORIES.put("LeakyReLU", LeakyReLU::fromConfig);
     FACTORIES.put("MaxPool2D", MaxPool2D::fromConfig);
     FACTORIES.put("ReLU", ReLU::fromConfig);
+    FACTORIES.put("Reshape", Reshape::fromConfig);
     FACTORIES.put("Sigmoid", Sigmoid::fromConfig);
     FACTORIES.put("Softmax", Softmax::fromConfig);
     FACTORIES.put("Tanh", Tanh::fromConfig);
+    FACTORIES.put("UpSampling2D", UpSampling2D::fromConfig);
+    FACTORIES.put("ZeroPadding2D", ZeroPadding2D::fromConfig);
   }
 
   private Layers() {}

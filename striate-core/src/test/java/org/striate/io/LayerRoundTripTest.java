@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,10 +17,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
+import org.striate.nn.Context;
 import org.striate.nn.Dense;
 import org.striate.nn.GradientCheck;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
+import org.striate.nn.Parameter;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -34,6 +37,10 @@ class LayerRoundTripTest {
   private static final Map<String, Map<String, Object>> REPRESENTATIVES = Map.ofEntries(
       entry("AvgPool2D", Map.of("type", "AvgPool2D", "name", "under_test", "pool_size", List.of(2, 3),
           "strides", List.of(1, 2), "padding", "same", "count_include_pad", false)),
+      entry("BatchNormalization", Map.ofEntries(entry("type", "BatchNormalization"), entry("name", "under_test"),
+          entry("momentum", 0.9), entry("epsilon", 0.01), entry("center", true), entry("scale", false),
+          entry("beta_initializer", "glorot_uniform"), entry("gamma_initializer", "zeros"),
+          entry("moving_mean_initializer", "ones"), entry("moving_variance_initializer", "zeros"))),
       entry("Conv2D", Map.ofEntries(entry("type", "Conv2D"), entry("name", "under_test"), entry("filters", 6),
           entry("kernel_size", List.of(3, 2)), entry("strides", List.of(2, 1)), entry("padding", List.of(1, 0, 0, 1)),
           entry("dilation_rate", List.of(1, 2)), entry("groups", 2), entry("use_bias", true),
@@ -48,9 +55,14 @@ class LayerRoundTripTest {
       entry("MaxPool2D", Map.of("type", "MaxPool2D", "name", "under_test", "pool_size", List.of(3, 2),
           "strides", List.of(2, 1), "padding", List.of(1, 1, 0, 1), "dilation_rate", List.of(1, 2))),
       entry("ReLU", Map.of("type", "ReLU", "name", "under_test")),
+      entry("Reshape", Map.of("type", "Reshape", "name", "under_test", "target_shape", List.of(-1, 8))),
       entry("Sigmoid", Map.of("type", "Sigmoid", "name", "under_test")),
       entry("Softmax", Map.of("type", "Softmax", "name", "under_test")),
-      entry("Tanh", Map.of("type", "Tanh", "name", "under_test")));
+      entry("Tanh", Map.of("type", "Tanh", "name", "under_test")),
+      entry("UpSampling2D", Map.of("type", "UpSampling2D", "name", "under_test", "size", List.of(2, 3),
+          "interpolation", "nearest")),
+      entry("ZeroPadding2D", Map.of("type", "ZeroPadding2D", "name", "under_test",
+          "padding", List.of(List.of(1, 2), List.of(0, 3)))));
 
   @TempDir Path dir;
 
@@ -78,6 +90,7 @@ class LayerRoundTripTest {
 
     // Parameters from seed 7, not the seed 0 a freshly built model gets, so loading must restore them.
     Sequential model = new Sequential(INPUT, layer, Dense.builder(3).name("head").build()).initialize(7);
+    trainingPassMovesTheState(model, type);
     Path file = dir.resolve(type + ".stz");
     ModelFile.save(model, file);
     Sequential loaded = ModelFile.load(file);
@@ -91,6 +104,22 @@ class LayerRoundTripTest {
     try (Kernels kernels = new ScalarKernels(1)) {
       assertArrayEquals(bits(model.predict(x, kernels, 2)), bits(loaded.predict(x, kernels, 2)),
           type + ": predictions");
+    }
+  }
+
+  /**
+   * Runs one training pass, so that layer state which training updates (batch normalisation's moving averages)
+   * holds values no initialiser gives, and checks that it did change.
+   */
+  private static void trainingPassMovesTheState(Sequential model, String type) {
+    List<float[]> before = model.parameters().stream().map(p -> p.value().data().clone()).toList();
+    try (Kernels kernels = new ScalarKernels(1)) {
+      model.forward(GradientCheck.random(INPUT.withBatch(2), 5), Context.training(kernels, 3));
+    }
+    for (int i = 0; i < before.size(); i++) {
+      Parameter p = model.parameters().get(i);
+      assertEquals(p.trainable(), Arrays.equals(before.get(i), p.value().data()),
+          type + ": only non-trainable state moves in a training pass, and it does: " + p.name());
     }
   }
 
