@@ -34,6 +34,7 @@ import torch
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cases_depthwise  # noqa: E402
+import cases_norm_shape  # noqa: E402
 import fixture_io as io  # noqa: E402
 import cases_merge  # noqa: E402
 import layer_cases  # noqa: E402
@@ -44,6 +45,7 @@ LAYER_CASE_MODULES = (
     layer_cases,
     cases_merge,
     cases_depthwise,
+    cases_norm_shape,
 )
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",

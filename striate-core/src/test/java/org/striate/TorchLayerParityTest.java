@@ -27,7 +27,9 @@ import org.striate.tensor.Tensor;
  * Every layer fixture under {@code fixtures/layers/} (see {@code tools/README.md}): the layer built from the
  * fixture's config, with the fixture's parameters, must reproduce PyTorch's output, input gradient and
  * parameter gradients within {@link Fixture#LAYER_TOLERANCE} ({@code 1e-5 + 1e-4 |expected|}), on the scalar
- * kernels.
+ * kernels. Where a fixture has them, {@code "training": false} runs the layer as at inference (with gradients),
+ * and {@code "state_after"} holds the non-trainable parameters after the pass (batch normalisation's moving
+ * averages), compared within {@link Fixture#OPTIMIZER_TOLERANCE}.
  */
 class TorchLayerParityTest {
 
@@ -66,8 +68,9 @@ class TorchLayerParityTest {
     Layer layer = Layers.fromConfig(config);
     layer.build(shapes, new SplittableRandom(0));
     copyParameters(f.name(), f.get("params"), layer);
+    boolean training = !f.has("training") || f.get("training").booleanValue();
     try (Kernels kernels = new ScalarKernels(1)) {
-      Context ctx = Context.training(kernels, 1);
+      Context ctx = training ? Context.training(kernels, 1) : Context.inferenceWithGradients(kernels);
       Tensor output = layer.forward(inputs, ctx);
       f.assertClose("output", Fixture.tensor(f.get("output")), output, Fixture.LAYER_TOLERANCE);
       List<Tensor> gradInputs = layer.backwardInputs(Fixture.tensor(f.get("grad_output")), ctx);
@@ -78,11 +81,32 @@ class TorchLayerParityTest {
             Fixture.LAYER_TOLERANCE);
       }
       JsonNode gradParams = f.get("grad_params");
+      TreeSet<String> trainable = new TreeSet<>();
       for (Parameter p : layer.parameters()) {
-        f.assertClose("grad of " + p.name(), Fixture.tensor(gradParams.get(p.name())), p.grad(),
-            Fixture.LAYER_TOLERANCE);
+        if (p.trainable()) {
+          trainable.add(p.name());
+          f.assertClose("grad of " + p.name(), Fixture.tensor(gradParams.get(p.name())), p.grad(),
+              Fixture.LAYER_TOLERANCE);
+        }
+      }
+      assertEquals(trainable, Fixture.fieldNames(gradParams), f.name() + ": parameters with a gradient");
+      if (f.has("state_after")) {
+        checkState(f, f.get("state_after"), layer);
       }
     }
+  }
+
+  /** The non-trainable parameters after the pass: exactly those {@code state} names, with its values. */
+  private static void checkState(Fixture f, JsonNode state, Layer layer) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Parameter p : layer.parameters()) {
+      if (!p.trainable()) {
+        names.add(p.name());
+        f.assertClose(p.name() + " after the pass", Fixture.tensor(state.get(p.name())), p.value(),
+            Fixture.OPTIMIZER_TOLERANCE);
+      }
+    }
+    assertEquals(names, Fixture.fieldNames(state), f.name() + ": non-trainable parameters in state_after");
   }
 
   /**

@@ -127,6 +127,33 @@ public final class ConfigReader {
     return padding.text();
   }
 
+  /**
+   * Pixels on each side, as Keras's {@code ZeroPadding2D} takes them: one integer for every side, {@code [h, w]}
+   * ({@code h} rows above and below, {@code w} columns left and right) or {@code [[top, bottom], [left, right]]};
+   * returned as {@code {top, bottom, left, right}}. The layer checks the signs.
+   */
+  public int[] getSides(String key, int[] fallback) {
+    if (!has(key)) {
+      return fallback;
+    }
+    Object v = config.get(key);
+    if (v instanceof Number) {
+      int p = toInt(key, v);
+      return new int[] {p, p, p, p};
+    }
+    if (v instanceof List<?> list && list.size() == 2) {
+      if (list.get(0) instanceof Number h && list.get(1) instanceof Number w) {
+        return new int[] {toInt(key, h), toInt(key, h), toInt(key, w), toInt(key, w)};
+      }
+      if (list.get(0) instanceof List<?> rows && list.get(1) instanceof List<?> columns && rows.size() == 2
+          && columns.size() == 2) {
+        return new int[] {toInt(key, rows.get(0)), toInt(key, rows.get(1)), toInt(key, columns.get(0)),
+            toInt(key, columns.get(1))};
+      }
+    }
+    throw error(key, "an integer, [h, w] or [[top, bottom], [left, right]]", v);
+  }
+
   public int[] getIntList(String key) {
     Object v = require(key);
     if (!(v instanceof List<?> list)) {

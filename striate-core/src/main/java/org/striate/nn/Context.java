@@ -15,24 +15,35 @@ import org.striate.kernel.Kernels;
 public final class Context {
   private final Kernels kernels;
   private final boolean training;
+  private final boolean recording;
   private final SplittableRandom random;
   private final Map<Layer, Object> saved = new IdentityHashMap<>();
   private Layer fusedSoftmaxLayer;
 
-  private Context(Kernels kernels, boolean training, SplittableRandom random) {
+  private Context(Kernels kernels, boolean training, boolean recording, SplittableRandom random) {
     this.kernels = kernels;
     this.training = training;
+    this.recording = recording;
     this.random = random;
   }
 
   /** A context for inference: dropout is off and nothing is kept for a backward pass. */
   public static Context inference(Kernels kernels) {
-    return new Context(kernels, false, null);
+    return new Context(kernels, false, false, null);
+  }
+
+  /**
+   * A context that computes what inference computes (dropout off, batch normalisation with its moving statistics,
+   * no layer state updated) but keeps what backward needs, like PyTorch's {@code eval()} mode under autograd:
+   * for gradients of a model as deployed, with respect to its input or its parameters.
+   */
+  public static Context inferenceWithGradients(Kernels kernels) {
+    return new Context(kernels, false, true, null);
   }
 
   /** A context for one training step; {@code seed} drives dropout masks. */
   public static Context training(Kernels kernels, long seed) {
-    return new Context(kernels, true, new SplittableRandom(seed));
+    return new Context(kernels, true, true, new SplittableRandom(seed));
   }
 
   public Kernels kernels() {
@@ -68,9 +79,9 @@ public final class Context {
     return fusedSoftmaxLayer == layer;
   }
 
-  /** Keeps {@code value} for {@code layer}'s backward pass; does nothing at inference. */
+  /** Keeps {@code value} for {@code layer}'s backward pass; does nothing in a plain {@link #inference} context. */
   public void save(Layer layer, Object value) {
-    if (training) {
+    if (recording) {
       saved.put(layer, value);
     }
   }
@@ -78,7 +89,8 @@ public final class Context {
   /**
    * What {@code layer}'s forward saved.
    *
-   * @throws IllegalStateException if the layer has not run forward in training mode with this context
+   * @throws IllegalStateException if the layer has not run forward with this context, or only in a plain
+   *     {@link #inference} context
    */
   @SuppressWarnings("unchecked")
   public <T> T saved(Layer layer) {

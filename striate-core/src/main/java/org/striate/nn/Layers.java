@@ -12,6 +12,7 @@ public final class Layers {
     FACTORIES.put("Add", Add::fromConfig);
     FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
     FACTORIES.put("Concatenate", Concatenate::fromConfig);
+    FACTORIES.put("BatchNormalization", BatchNormalization::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("DepthwiseConv2D", DepthwiseConv2D::fromConfig);
@@ -23,9 +24,12 @@ public final class Layers {
     FACTORIES.put("MaxPool2D", MaxPool2D::fromConfig);
     FACTORIES.put("ReLU", ReLU::fromConfig);
     FACTORIES.put("SeparableConv2D", SeparableConv2D::fromConfig);
+    FACTORIES.put("Reshape", Reshape::fromConfig);
     FACTORIES.put("Sigmoid", Sigmoid::fromConfig);
     FACTORIES.put("Softmax", Softmax::fromConfig);
     FACTORIES.put("Tanh", Tanh::fromConfig);
+    FACTORIES.put("UpSampling2D", UpSampling2D::fromConfig);
+    FACTORIES.put("ZeroPadding2D", ZeroPadding2D::fromConfig);
   }
 
   private Layers() {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
 import org.striate.nn.Conv2D;
+import org.striate.nn.Context;
 import org.striate.nn.Dense;
 import org.striate.nn.Functional;
 import org.striate.nn.GradientCheck;
@@ -25,6 +27,7 @@ import org.striate.nn.Layers;
 import org.striate.nn.MergeLayer;
 import org.striate.nn.Model;
 import org.striate.nn.Node;
+import org.striate.nn.Parameter;
 import org.striate.nn.Sequential;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -41,6 +44,10 @@ class LayerRoundTripTest {
       entry("Concatenate", Map.of("type", "Concatenate", "name", "under_test", "axis", 1)),
       entry("AvgPool2D", Map.of("type", "AvgPool2D", "name", "under_test", "pool_size", List.of(2, 3),
           "strides", List.of(1, 2), "padding", "same", "count_include_pad", false)),
+      entry("BatchNormalization", Map.ofEntries(entry("type", "BatchNormalization"), entry("name", "under_test"),
+          entry("momentum", 0.9), entry("epsilon", 0.01), entry("center", true), entry("scale", false),
+          entry("beta_initializer", "glorot_uniform"), entry("gamma_initializer", "zeros"),
+          entry("moving_mean_initializer", "ones"), entry("moving_variance_initializer", "zeros"))),
       entry("Conv2D", Map.ofEntries(entry("type", "Conv2D"), entry("name", "under_test"), entry("filters", 6),
           entry("kernel_size", List.of(3, 2)), entry("strides", List.of(2, 1)), entry("padding", List.of(1, 0, 0, 1)),
           entry("dilation_rate", List.of(1, 2)), entry("groups", 2), entry("use_bias", true),
@@ -64,9 +71,14 @@ class LayerRoundTripTest {
           entry("padding", "same"), entry("depth_multiplier", 3), entry("dilation_rate", List.of(2, 1)),
           entry("activation", "sigmoid"), entry("use_bias", true), entry("depthwise_initializer", "glorot_normal"),
           entry("pointwise_initializer", "he_normal"), entry("bias_initializer", "ones"))),
+      entry("Reshape", Map.of("type", "Reshape", "name", "under_test", "target_shape", List.of(-1, 8))),
       entry("Sigmoid", Map.of("type", "Sigmoid", "name", "under_test")),
       entry("Softmax", Map.of("type", "Softmax", "name", "under_test")),
-      entry("Tanh", Map.of("type", "Tanh", "name", "under_test")));
+      entry("Tanh", Map.of("type", "Tanh", "name", "under_test")),
+      entry("UpSampling2D", Map.of("type", "UpSampling2D", "name", "under_test", "size", List.of(2, 3),
+          "interpolation", "nearest")),
+      entry("ZeroPadding2D", Map.of("type", "ZeroPadding2D", "name", "under_test",
+          "padding", List.of(List.of(1, 2), List.of(0, 3)))));
 
   @TempDir Path dir;
 
@@ -96,6 +108,7 @@ class LayerRoundTripTest {
     Model model = layer instanceof MergeLayer
         ? merged(layer).initialize(7)
         : new Sequential(INPUT, layer, Dense.builder(3).name("head").build()).initialize(7);
+    trainingPassMovesTheState(model, type);
     Path file = dir.resolve(type + ".stz");
     ModelFile.save(model, file);
     Model loaded = ModelFile.load(file);
@@ -117,6 +130,22 @@ class LayerRoundTripTest {
     Node input = Node.input(INPUT);
     Node branch = Conv2D.builder(4).kernelSize(1, 1).name("branch").build().apply(input);
     return new Functional(input, Dense.builder(3).name("head").build().apply(merge.apply(input, branch)));
+  }
+
+  /**
+   * Runs one training pass, so that layer state which training updates (batch normalisation's moving averages)
+   * holds values no initialiser gives, and checks that it did change.
+   */
+  private static void trainingPassMovesTheState(Model model, String type) {
+    List<float[]> before = model.parameters().stream().map(p -> p.value().data().clone()).toList();
+    try (Kernels kernels = new ScalarKernels(1)) {
+      model.forward(GradientCheck.random(INPUT.withBatch(2), 5), Context.training(kernels, 3));
+    }
+    for (int i = 0; i < before.size(); i++) {
+      Parameter p = model.parameters().get(i);
+      assertEquals(p.trainable(), Arrays.equals(before.get(i), p.value().data()),
+          type + ": only non-trainable state moves in a training pass, and it does: " + p.name());
+    }
   }
 
   private static int[] bits(Tensor t) {

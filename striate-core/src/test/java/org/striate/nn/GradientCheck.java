@@ -22,6 +22,10 @@ import org.striate.tensor.Tensor;
  * analytical gradient. Choose inputs away from kinks (ReLU at 0, ties in max pooling), where a finite
  * difference is not a derivative. {@link #checkSampled} checks a sample of elements of a large model, where
  * kinks cannot be avoided, and allows for them.
+ *
+ * <p>Forward runs in a training context with a fixed seed, or with {@link #checkInference} in
+ * {@link Context#inferenceWithGradients}. Non-trainable parameters (layer state such as moving averages) are not
+ * nudged: they have no gradient by design, and the check fails unless backward leaves theirs zero.
  */
 public final class GradientCheck {
   private GradientCheck() {}
@@ -89,11 +93,20 @@ public final class GradientCheck {
   }
 
   public static void check(Layer layer, Tensor input, double eps, double tolerance) {
+    check(layer, input, eps, tolerance, true);
+  }
+
+  /** The same check with forward as at inference ({@link Context#inferenceWithGradients}). */
+  public static void checkInference(Layer layer, Tensor input) {
+    check(layer, input, EPS, TOLERANCE, false);
+  }
+
+  private static void check(Layer layer, Tensor input, double eps, double tolerance, boolean training) {
     if (!layer.isBuilt()) {
       layer.assignName(layer.type().toLowerCase(java.util.Locale.ROOT));
       layer.build(input.shape().dropFirst(), new SplittableRandom(42));
     }
-    try (Run run = new Run(layer, layer::forward, layer::backward, List.of(layer), input, eps, tolerance)) {
+    try (Run run = new Run(layer, layer::forward, layer::backward, List.of(layer), input, eps, tolerance, training)) {
       run.checkAll();
     }
   }
@@ -103,7 +116,7 @@ public final class GradientCheck {
    * parameter of every layer.
    */
   public static void check(Model model, Tensor input) {
-    try (Run run = new Run("model", model::forward, model::backward, model.layers(), input, EPS, TOLERANCE)) {
+    try (Run run = new Run("model", model::forward, model::backward, model.layers(), input, EPS, TOLERANCE, true)) {
       run.checkAll();
     }
   }
@@ -125,7 +138,8 @@ public final class GradientCheck {
       throw new IllegalArgumentException(
           "checkSampled: samplesPerTensor must be at least 2 (the first and last elements), got " + samplesPerTensor);
     }
-    try (Run run = new Run("model", model::forward, model::backward, model.layers(), input, SAMPLED_EPS, TOLERANCE)) {
+    try (Run run = new Run("model", model::forward, model::backward, model.layers(), input, SAMPLED_EPS, TOLERANCE,
+        true)) {
       run.checkSampled(samplesPerTensor);
     }
   }
@@ -144,33 +158,50 @@ public final class GradientCheck {
     private final Tensor input;
     private final double eps;
     private final double tolerance;
+    private final boolean training;
     private final Tensor r;
     /** Where each nudged tensor lives (for messages), its name, its values; the input first, then parameters. */
     private final List<Object> owners = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<float[]> values = new ArrayList<>();
     private final List<float[]> analytic;
+    private final List<Parameter> state = new ArrayList<>();
 
-    Run(Object where, Pass forward, Pass backward, List<Layer> layers, Tensor input, double eps, double tolerance) {
+    Run(Object where, Pass forward, Pass backward, List<Layer> layers, Tensor input, double eps, double tolerance,
+        boolean training) {
       this.forward = forward;
       this.backward = backward;
       this.layers = layers;
       this.input = input;
       this.eps = eps;
       this.tolerance = tolerance;
-      // Training mode with a fixed seed, so dropout masks repeat between evaluations.
-      this.r = random(forward.run(input, Context.training(kernels, 1)).shape(), 7);
+      this.training = training;
+      this.r = random(forward.run(input, context()).shape(), 7);
       owners.add(where);
       names.add("input");
       values.add(input.data());
       for (Layer layer : layers) {
         for (Parameter p : layer.parameters()) {
-          owners.add(layer);
-          names.add(p.name());
-          values.add(p.value().data());
+          if (p.trainable()) {
+            owners.add(layer);
+            names.add(p.name());
+            values.add(p.value().data());
+          } else {
+            state.add(p);
+          }
         }
       }
       this.analytic = gradients();
+      for (Parameter p : state) {
+        for (float g : p.grad().data()) {
+          assertTrue(g == 0, where + ": backward gave non-trainable parameter " + p.name() + " a gradient " + g);
+        }
+      }
+    }
+
+    /** Training with a fixed seed, so dropout masks repeat between evaluations; or inference keeping gradients. */
+    private Context context() {
+      return training ? Context.training(kernels, 1) : Context.inferenceWithGradients(kernels);
     }
 
     /** Backward's gradients, copied, for the input and every parameter at their current values. */
@@ -178,7 +209,7 @@ public final class GradientCheck {
       for (Layer layer : layers) {
         layer.parameters().forEach(Parameter::zeroGrad);
       }
-      Context ctx = Context.training(kernels, 1);
+      Context ctx = context();
       forward.run(input, ctx);
       Tensor gradInput = backward.run(r, ctx);
       assertTrue(gradInput.shape().equals(input.shape()),
@@ -187,14 +218,16 @@ public final class GradientCheck {
       out.add(gradInput.data().clone());
       for (Layer layer : layers) {
         for (Parameter p : layer.parameters()) {
-          out.add(p.grad().data().clone());
+          if (p.trainable()) {
+            out.add(p.grad().data().clone());
+          }
         }
       }
       return out;
     }
 
     private double objective() {
-      Tensor out = forward.run(input, Context.training(kernels, 1));
+      Tensor out = forward.run(input, context());
       double sum = 0;
       for (int i = 0; i < out.size(); i++) {
         sum += (double) out.data()[i] * r.data()[i];

@@ -14,15 +14,19 @@ import org.striate.tensor.Tensor;
 class GradientCheckTest {
 
   /** Ways the test layer's backward can go wrong. */
-  private enum Fault { NONE, INPUT_TERM_DROPPED, INPUT_OFF_BY_ONE_PERCENT, LAST_INPUT_WRONG, WEIGHT_DOUBLED }
+  private enum Fault {
+    NONE, INPUT_TERM_DROPPED, INPUT_OFF_BY_ONE_PERCENT, LAST_INPUT_WRONG, WEIGHT_DOUBLED, STATE_GRADIENT
+  }
 
   /**
    * {@code y = w[c] * x^2 + x} per channel {@code c} (the last axis), with a parameter {@code w (C)};
-   * {@code dy/dx = 2 w x + 1}, {@code dy/dw = x^2}. Backward can be made wrong on purpose.
+   * {@code dy/dx = 2 w x + 1}, {@code dy/dw = x^2}, and a non-trainable {@code count (1)} of forward passes in
+   * training, which y does not depend on. Backward can be made wrong on purpose.
    */
   private static final class QuadraticLayer extends Layer {
     private final Fault fault;
     private Parameter weight; // (C)
+    private Parameter count; // (1), non-trainable
 
     QuadraticLayer(Fault fault) {
       super(null);
@@ -42,6 +46,7 @@ class GradientCheckTest {
     @Override
     protected void createParameters(Shape input, SplittableRandom random) {
       weight = addParameter("weight", Shape.of(input.dim(-1)), Initializer.GLOROT_UNIFORM, random);
+      count = addState("count", Shape.of(1), Initializer.ZEROS, random);
     }
 
     @Override
@@ -52,6 +57,9 @@ class GradientCheckTest {
       Tensor out = Tensor.zeros(input.shape());
       for (int i = 0; i < x.length; i++) {
         out.data()[i] = w[i % w.length] * x[i] * x[i] + x[i];
+      }
+      if (ctx.training()) {
+        count.value().data()[0]++;
       }
       ctx.save(this, input);
       return out;
@@ -79,6 +87,9 @@ class GradientCheckTest {
       }
       if (fault == Fault.LAST_INPUT_WRONG) {
         gx[gx.length - 1] += 0.5f;
+      }
+      if (fault == Fault.STATE_GRADIENT) {
+        count.grad().data()[0] += 1;
       }
       return gradInput;
     }
@@ -112,6 +123,25 @@ class GradientCheckTest {
   @Test
   void checksParameterGradients() {
     assertFails(Fault.WEIGHT_DOUBLED, "Quadratic(quadratic): gradient of weight[0] is ");
+  }
+
+  @Test
+  void leavesNonTrainableStateAloneButRejectsAGradientForIt() {
+    QuadraticLayer layer = new QuadraticLayer(Fault.NONE);
+    GradientCheck.check(layer, INPUT);
+    assertTrue(layer.count.value().data()[0] > 10, "forward ran in training mode");
+    assertFails(Fault.STATE_GRADIENT,
+        "Quadratic(quadratic): backward gave non-trainable parameter count a gradient 1.0");
+  }
+
+  @Test
+  void checksInInferenceModeToo() {
+    QuadraticLayer layer = new QuadraticLayer(Fault.NONE);
+    GradientCheck.checkInference(layer, INPUT);
+    assertEquals(0f, layer.count.value().data()[0], "no forward pass ran in training mode");
+    AssertionError e = assertThrows(AssertionError.class,
+        () -> GradientCheck.checkInference(new QuadraticLayer(Fault.WEIGHT_DOUBLED), INPUT));
+    assertTrue(e.getMessage().startsWith("Quadratic(quadratic): gradient of weight[0] is "), e.getMessage());
   }
 
   @Test
