@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       PredictCommand.class,
       SummaryCommand.class,
+      RfCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -28,7 +29,8 @@ import picocli.CommandLine.Command;
       "  striate train --model lenet5 --epochs 3 --out lenet5.safetensors",
       "  striate evaluate --model mnist-convnet.safetensors",
       "  striate predict --model mnist-convnet.safetensors digit.png",
-      "  striate summary mnist-convnet"
+      "  striate summary mnist-convnet",
+      "  striate rf mnist-convnet --layer conv2d_1 --at 5,5"
     })
 public final class Main implements Runnable {
   static final int EXIT_FAILURE = 1;

@@ -3,20 +3,31 @@ package org.striate.nn;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.striate.tensor.Shape;
 
 /**
- * A model's per-layer table: output shape, parameter count, the layers it reads (for graphs), and the
- * {@link ReceptiveField} of its output units in input pixels: size {@code r}, effective stride {@code S} and
- * effective padding {@code P}. Three stacked 3x3 stride-1 convolutions give {@code r = 7}. Where branches join,
+ * A model's per-layer table: output shape, parameter count, multiply-accumulates, activation memory, the layers
+ * it reads (for graphs), and the {@link ReceptiveField} of its output units in input pixels: size {@code r},
+ * effective stride {@code S} and effective padding {@code P}.
+ *
+ * <p>Costs are per example (batch 1) for the forward pass. MACs count the products of convolutions and dense
+ * layers ({@link Layer#macs()}); FLOPs are taken as {@code 2 x MACs}, the usual convention, and element-wise
+ * work is not counted. Activation memory is the layer's float32 output, {@code 4 x elements} bytes. Three stacked 3x3 stride-1 convolutions give {@code r = 7}. Where branches join,
  * the field is the union over all paths (the largest); it reads "not aligned" when the paths' strides differ,
  * "global" after a layer that sees its whole input (flatten, global pooling) and "unknown" after upsampling.
  */
 public final class Summary {
   /** One row of the table. */
   public record Row(
-      String name, String type, Shape outputShape, long parameters, List<String> inbound, ReceptiveField field) {
+      String name, String type, Shape outputShape, long parameters, long macs, List<String> inbound,
+      ReceptiveField field) {
+
+    /** Bytes of this layer's float32 output for one example. */
+    public long activationBytes() {
+      return 4L * outputShape.size();
+    }
 
     public boolean global() {
       return field.status() == ReceptiveField.Status.GLOBAL;
@@ -84,8 +95,8 @@ public final class Summary {
       }
       ReceptiveField field = ReceptiveField.union(reads).through(layer.window(), inH, inW);
       fields.put(layer, field);
-      rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), List.copyOf(names),
-          field));
+      rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), layer.macs(),
+          List.copyOf(names), field));
     }
     return new Summary(in, List.copyOf(rows), model.parameterCount(), model.trainableParameterCount(),
         model instanceof Functional);
@@ -104,16 +115,35 @@ public final class Summary {
     return trainableParameters;
   }
 
+  /** Multiply-accumulates of one forward pass of one example. */
+  public long totalMacs() {
+    long n = 0;
+    for (Row r : rows) {
+      n += r.macs();
+    }
+    return n;
+  }
+
+  /** Bytes of all layer outputs for one example (the input not included). */
+  public long totalActivationBytes() {
+    long n = 0;
+    for (Row r : rows) {
+      n += r.activationBytes();
+    }
+    return n;
+  }
+
   @Override
   public String toString() {
     List<String[]> cells = new ArrayList<>();
-    List<String> header = new ArrayList<>(List.of("Layer (type)", "Output shape", "Params"));
+    List<String> header = new ArrayList<>(List.of("Layer (type)", "Output shape", "Params", "MACs", "Activations"));
     if (graph) {
       header.add("Connected to");
     }
     header.addAll(List.of("Receptive field", "Eff. stride", "Eff. pad"));
     cells.add(header.toArray(new String[0]));
-    List<String> input = new ArrayList<>(List.of("input (Input)", noneBatch(inputShape), "0"));
+    List<String> input = new ArrayList<>(List.of("input (Input)", noneBatch(inputShape), "0", "0",
+        bytes(4L * inputShape.size())));
     if (graph) {
       input.add("-");
     }
@@ -121,8 +151,8 @@ public final class Summary {
     cells.add(input.toArray(new String[0]));
     for (Row r : rows) {
       ReceptiveField f = r.field();
-      List<String> row = new ArrayList<>(List.of(
-          r.name() + " (" + r.type() + ")", noneBatch(r.outputShape()), String.format("%,d", r.parameters())));
+      List<String> row = new ArrayList<>(List.of(r.name() + " (" + r.type() + ")", noneBatch(r.outputShape()),
+          String.format(Locale.ROOT, "%,d", r.parameters()), String.format(Locale.ROOT, "%,d", r.macs()), bytes(r.activationBytes())));
       if (graph) {
         row.add(String.join(", ", r.inbound()));
       }
@@ -146,8 +176,8 @@ public final class Summary {
     for (int line = 0; line < cells.size(); line++) {
       String[] row = cells.get(line);
       for (int i = 0; i < row.length; i++) {
-        boolean left = i == 0 || (graph && i == 3);
-        sb.append(String.format(left ? "%-" + width[i] + "s" : "%" + width[i] + "s", row[i]));
+        boolean left = i == 0 || (graph && i == 5);
+        sb.append(String.format(Locale.ROOT, left ? "%-" + width[i] + "s" : "%" + width[i] + "s", row[i]));
         sb.append(i == row.length - 1 ? "\n" : "  ");
       }
       if (line == 0) {
@@ -155,10 +185,43 @@ public final class Summary {
       }
     }
     sb.append(rule);
-    sb.append(String.format("Total params: %,d%n", totalParameters));
-    sb.append(String.format("Trainable params: %,d%n", trainableParameters));
-    sb.append(String.format("Non-trainable params: %,d%n", totalParameters - trainableParameters));
+    sb.append(String.format(Locale.ROOT, "Total params: %,d%n", totalParameters));
+    sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainableParameters));
+    sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", totalParameters - trainableParameters));
+    long macs = totalMacs();
+    sb.append(String.format(Locale.ROOT, "MACs per example: %,d (%s); FLOPs = 2 x MACs = %s%n", macs, scaled(macs),
+        scaled(2 * macs)));
+    sb.append(String.format(Locale.ROOT, "Activation memory per example: %s (float32 outputs of all layers)%n",
+        bytes(totalActivationBytes())));
     return sb.toString();
+  }
+
+  /** {@code 1.23 G}, {@code 45.6 M}, {@code 7.8 K} or the plain number. */
+  static String scaled(long n) {
+    if (n >= 1_000_000_000L) {
+      return String.format(Locale.ROOT, "%.2f G", n / 1e9);
+    }
+    if (n >= 1_000_000L) {
+      return String.format(Locale.ROOT, "%.2f M", n / 1e6);
+    }
+    if (n >= 1_000L) {
+      return String.format(Locale.ROOT, "%.1f K", n / 1e3);
+    }
+    return Long.toString(n);
+  }
+
+  /** Binary units: {@code 2.6 KiB}, {@code 1.5 MiB}. */
+  static String bytes(long n) {
+    if (n >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+    }
+    if (n >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f MiB", n / (double) (1L << 20));
+    }
+    if (n >= 1L << 10) {
+      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+    return n + " B";
   }
 
   /** Keras's notation for a batch of any size: {@code (None, 13, 13, 32)}. */

@@ -19,22 +19,33 @@ class SummaryTest {
     assertEquals(1, rows.get(2).strideH());
     // 4 * 3 * 3 * 1 + 4, then twice 4 * 3 * 3 * 4 + 4.
     List<String> lines = Summary.of(m).toString().lines().toList();
-    assertEquals(List.of("Total params: 336", "Trainable params: 336", "Non-trainable params: 0"),
-        lines.subList(lines.size() - 3, lines.size()));
+    // MACs: 14*14*4 outputs of 9 products, then 12*12*4 and 10*10*4 outputs of 36 each.
+    assertEquals(List.of("Total params: 336", "Trainable params: 336", "Non-trainable params: 0",
+        "MACs per example: 42,192 (42.2 K); FLOPs = 2 x MACs = 84.4 K",
+        "Activation memory per example: 6.9 KiB (float32 outputs of all layers)"),
+        lines.subList(lines.size() - 5, lines.size()));
+    assertEquals(14 * 14 * 4 * 9 + (12 * 12 + 10 * 10) * 4 * 36, Summary.of(m).totalMacs());
+    assertEquals(4L * 4 * (14 * 14 + 12 * 12 + 10 * 10), Summary.of(m).totalActivationBytes());
   }
 
   @Test
   void thePrintedTableHasARowPerLayerAndEndsWithTheTotals() {
     List<String> lines = Architectures.mnistConvnet().summary().lines().toList();
-    assertEquals(List.of("Total params: 34,826", "Trainable params: 34,826", "Non-trainable params: 0"),
-        lines.subList(lines.size() - 3, lines.size()), "the Keras example's model.summary() totals");
-    assertEquals(List.of("Layer", "(type)", "Output", "shape", "Params", "Receptive", "field", "Eff.", "stride", "Eff.",
-        "pad"), words(lines.get(0)));
-    assertEquals(List.of("input", "(Input)", "(None,", "28,", "28,", "1)", "0", "1", "1", "0"), words(lines.get(2)));
-    assertEquals(List.of("conv2d_1", "(Conv2D)", "(None,", "11,", "11,", "64)", "18,496", "8", "2", "0"),
-        words(lines.get(5)));
-    assertEquals(List.of("flatten", "(Flatten)", "(None,", "1600)", "0", "global", "-", "-"), words(lines.get(7)));
-    assertEquals(List.of("dense", "(Dense)", "(None,", "10)", "16,010", "global", "-", "-"), words(lines.get(9)));
+    assertEquals(List.of("Total params: 34,826", "Trainable params: 34,826", "Non-trainable params: 0",
+        "MACs per example: 2,440,960 (2.44 M); FLOPs = 2 x MACs = 4.88 M",
+        "Activation memory per example: 154.7 KiB (float32 outputs of all layers)"),
+        lines.subList(lines.size() - 5, lines.size()), "the Keras example's model.summary() totals, then costs");
+    assertEquals(List.of("Layer", "(type)", "Output", "shape", "Params", "MACs", "Activations", "Receptive", "field",
+        "Eff.", "stride", "Eff.", "pad"), words(lines.get(0)));
+    assertEquals(List.of("input", "(Input)", "(None,", "28,", "28,", "1)", "0", "0", "3.1", "KiB", "1", "1", "0"),
+        words(lines.get(2)));
+    // 11 * 11 * 64 outputs, each of 3 * 3 * 32 products; 11 * 11 * 64 floats of 4 bytes.
+    assertEquals(List.of("conv2d_1", "(Conv2D)", "(None,", "11,", "11,", "64)", "18,496", "2,230,272", "30.3", "KiB",
+        "8", "2", "0"), words(lines.get(5)));
+    assertEquals(List.of("flatten", "(Flatten)", "(None,", "1600)", "0", "0", "6.3", "KiB", "global", "-", "-"),
+        words(lines.get(7)));
+    assertEquals(List.of("dense", "(Dense)", "(None,", "10)", "16,010", "16,000", "40", "B", "global", "-", "-"),
+        words(lines.get(9)));
   }
 
   private static List<String> words(String line) {
@@ -54,5 +65,20 @@ class SummaryTest {
     assertEquals(2, rows.get(2).padH());
     assertTrue(rows.get(3).global());
     assertEquals(4 * 9 + 4 + 4 * 4 * 9 + 4, Summary.of(m).totalParameters());
+  }
+
+  @Test
+  void macsOfEachKindOfProductLayer() {
+    Sequential m = new Sequential(Shape.of(9, 9, 4),
+        DepthwiseConv2D.builder().kernelSize(3, 3).depthMultiplier(2).build(), // 7x7x8 outputs of 9 products
+        SeparableConv2D.builder(5).kernelSize(3, 3).build(), // 5x5x8 of 9, then 5x5x5 of 8
+        Conv2D.builder(6).kernelSize(1, 1).groups(1).build(), // 5x5x6 of 5
+        new Dense(3)); // 5x5 rows of 6x3
+    List<Summary.Row> rows = Summary.of(m).rows();
+    assertEquals(7 * 7 * 8 * 9, rows.get(0).macs());
+    assertEquals(5 * 5 * 8 * 9 + 5 * 5 * 5 * 8, rows.get(1).macs());
+    assertEquals(5 * 5 * 6 * 5, rows.get(2).macs());
+    assertEquals(5 * 5 * 6 * 3, rows.get(3).macs());
+    assertEquals(4L * 5 * 5 * 3, rows.get(3).activationBytes());
   }
 }
