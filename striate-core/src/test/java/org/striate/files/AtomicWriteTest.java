@@ -1,4 +1,4 @@
-package org.striate.io;
+package org.striate.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
