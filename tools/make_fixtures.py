@@ -34,6 +34,7 @@ import torch
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fixture_io as io  # noqa: E402
+import cases_transpose  # noqa: E402
 import layer_cases  # noqa: E402
 import training_cases  # noqa: E402
 
@@ -45,7 +46,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     counts = {}
-    for kind, cases in (("layers", layer_cases.all_cases()),
+    for kind, cases in (("layers", layer_cases.all_cases() + cases_transpose.all_cases()),
                         ("losses", training_cases.loss_cases()),
                         ("optimizers", training_cases.optimizer_cases()),
                         ("models", training_cases.model_cases())):

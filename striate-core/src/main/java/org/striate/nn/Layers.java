@@ -11,6 +11,7 @@ public final class Layers {
   static {
     FACTORIES.put("AvgPool2D", AvgPool2D::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
+    FACTORIES.put("Conv2DTranspose", Conv2DTranspose::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);
     FACTORIES.put("Flatten", Flatten::fromConfig);

@@ -14,13 +14,17 @@ import org.striate.tensor.Shape;
  * layer with kernel {@code k}, dilation {@code d}, stride {@code s} and leading padding {@code p} has effective
  * kernel {@code k' = d (k - 1) + 1} and gives {@code r += (k' - 1) S}, {@code P += p S}, {@code S *= s}. Three
  * stacked 3x3 stride-1 convolutions give {@code r = 7}. After a layer that sees its whole input (flatten,
- * global pooling) the field is the whole input.
+ * global pooling) the field is the whole input. After a transposed convolution, which upsamples, the recurrence
+ * does not apply and the field is unknown (see {@link Window#transposed}) until a layer that sees its whole input.
  */
 public final class Summary {
-  /** One row of the table; {@code rf*} and {@code stride*}, {@code pad*} are in input pixels. */
+  /**
+   * One row of the table; {@code rf*} and {@code stride*}, {@code pad*} are in input pixels, and 0 when
+   * {@code unknown} (after a transposed convolution).
+   */
   public record Row(
       String name, String type, Shape outputShape, long parameters, boolean global,
-      int rfH, int rfW, int strideH, int strideW, int padH, int padW) {}
+      int rfH, int rfW, int strideH, int strideW, int padH, int padW, boolean unknown) {}
 
   private final List<Row> rows;
   private final long totalParameters;
@@ -43,6 +47,7 @@ public final class Summary {
     int pH = 0;
     int pW = 0;
     boolean global = false;
+    boolean unknown = false;
     Shape in = model.inputShape();
     for (Layer layer : model.layers()) {
       Window w = layer.window();
@@ -50,7 +55,10 @@ public final class Summary {
         global = true;
         rH = in.rank() >= 2 ? in.dim(0) : 1;
         rW = in.rank() >= 2 ? in.dim(1) : 1;
-      } else if (!global) {
+      } else if (w.transposed() && !global) {
+        unknown = true;
+        rH = rW = sH = sW = pH = pW = 0;
+      } else if (!global && !unknown) {
         int ekH = w.dilationH() * (w.kernelH() - 1) + 1;
         int ekW = w.dilationW() * (w.kernelW() - 1) + 1;
         rH += (ekH - 1) * sH;
@@ -61,7 +69,7 @@ public final class Summary {
         sW *= w.strideW();
       }
       rows.add(new Row(layer.name(), layer.type(), layer.outputShape(), layer.parameterCount(), global,
-          rH, rW, sH, sW, pH, pW));
+          rH, rW, sH, sW, pH, pW, unknown && !global));
     }
     return new Summary(in, List.copyOf(rows), model.parameterCount(), model.trainableParameterCount());
   }
@@ -89,9 +97,9 @@ public final class Summary {
         r.name() + " (" + r.type() + ")",
         noneBatch(r.outputShape()),
         String.format("%,d", r.parameters()),
-        r.global() ? "global" : pair(r.rfH(), r.rfW()),
-        r.global() ? "-" : pair(r.strideH(), r.strideW()),
-        r.global() ? "-" : pair(r.padH(), r.padW())
+        r.global() ? "global" : r.unknown() ? "unknown" : pair(r.rfH(), r.rfW()),
+        r.global() || r.unknown() ? "-" : pair(r.strideH(), r.strideW()),
+        r.global() || r.unknown() ? "-" : pair(r.padH(), r.padW())
       });
     }
     int[] width = new int[cells.get(0).length];

@@ -55,4 +55,17 @@ class SummaryTest {
     assertTrue(rows.get(3).global());
     assertEquals(4 * 9 + 4 + 4 * 4 * 9 + 4, Summary.of(m).totalParameters());
   }
+  @Test
+  void afterATransposedConvolutionTheFieldIsUnknownUntilAGlobalLayer() {
+    Sequential m = new Sequential(Shape.of(8, 8, 1), new Conv2D(2, 3),
+        Conv2DTranspose.builder(2).kernelSize(3, 3).strides(2, 2).build(), new Conv2D(2, 3), new Flatten());
+    List<Summary.Row> rows = Summary.of(m).rows();
+    assertEquals(List.of(false, true, true, false), rows.stream().map(Summary.Row::unknown).toList());
+    assertEquals(3, rows.get(0).rfH());
+    assertEquals(List.of(0, 0, 0), List.of(rows.get(2).rfH(), rows.get(2).strideH(), rows.get(2).padH()));
+    assertTrue(rows.get(3).global());
+    List<String> lines = Summary.of(m).toString().lines().toList();
+    assertEquals(List.of("conv2d_transpose", "(Conv2DTranspose)", "(None,", "13,", "13,", "2)", "38", "unknown", "-",
+        "-"), words(lines.get(4)));
+  }
 }
