@@ -37,6 +37,7 @@ import cases_depthwise  # noqa: E402
 import cases_norm_shape  # noqa: E402
 import fixture_io as io  # noqa: E402
 import cases_merge  # noqa: E402
+import cases_transpose  # noqa: E402
 import layer_cases  # noqa: E402
 import training_cases  # noqa: E402
 
@@ -46,6 +47,7 @@ LAYER_CASE_MODULES = (
     cases_merge,
     cases_depthwise,
     cases_norm_shape,
+    cases_transpose,
 )
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",

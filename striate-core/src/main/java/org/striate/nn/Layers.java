@@ -14,6 +14,7 @@ public final class Layers {
     FACTORIES.put("Concatenate", Concatenate::fromConfig);
     FACTORIES.put("BatchNormalization", BatchNormalization::fromConfig);
     FACTORIES.put("Conv2D", Conv2D::fromConfig);
+    FACTORIES.put("Conv2DTranspose", Conv2DTranspose::fromConfig);
     FACTORIES.put("Dense", Dense::fromConfig);
     FACTORIES.put("DepthwiseConv2D", DepthwiseConv2D::fromConfig);
     FACTORIES.put("Dropout", Dropout::fromConfig);

@@ -60,12 +60,17 @@ public abstract class Model {
     }
   }
 
-  /** Keras's default layer names: {@code MaxPool2D} becomes {@code max_pool2d}. */
+  /**
+   * Keras's default layer names: {@code MaxPool2D} becomes {@code max_pool2d}, {@code Conv2DTranspose}
+   * {@code conv2d_transpose}: an underscore before a capital that follows a lower-case letter or starts a
+   * capitalised word.
+   */
   static String snakeCase(String type) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < type.length(); i++) {
       char c = type.charAt(i);
-      if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(type.charAt(i - 1))) {
+      boolean startsWord = i + 1 < type.length() && Character.isLowerCase(type.charAt(i + 1));
+      if (Character.isUpperCase(c) && i > 0 && (Character.isLowerCase(type.charAt(i - 1)) || startsWord)) {
         sb.append('_');
       }
       sb.append(Character.toLowerCase(c));

@@ -35,6 +35,9 @@ public record ReceptiveField(Status status, int rH, int rW, int strideH, int str
 
   /** This field after a layer with {@code window}; {@code inputH, inputW} size the model input for globals. */
   ReceptiveField through(Window window, int inputH, int inputW) {
+    if (window.kind() == Window.Kind.GLOBAL) {
+      return global(inputH, inputW); // whatever came before, such a layer's outputs see everything
+    }
     if (status != Status.ALIGNED) {
       return this;
     }

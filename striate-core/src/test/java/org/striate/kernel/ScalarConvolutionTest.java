@@ -2,6 +2,7 @@ package org.striate.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
@@ -41,13 +42,60 @@ class ScalarConvolutionTest {
       new Case(3, 9, 8, 1, 5, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // one input channel, as in a first layer
       new Case(1, 20, 19, 64, 5, 1, 5, 5, 1, 1, 1, 1, Padding.VALID)); // many im2col tiles, last one partial
 
+  /**
+   * Geometries from {@link ConvGeometry#transposed} (input = a transposed convolution's output, from
+   * {@code filters} channels to its {@code C_in}): output padding leaves the last rows or columns of the input
+   * reached by no window ({@code padBottom}, {@code padRight} < 0).
+   */
+  static final List<ConvSpec> TRANSPOSED = List.of(
+      new ConvSpec(ConvGeometry.transposed(3, 4, 3, 3, 2, 2, 1, 1, Padding.VALID, 1, 1), 4, 3, 1),
+      // output padding 2 >= stride 1 but < dilation 3: two rows past the last window
+      new ConvSpec(ConvGeometry.transposed(2, 3, 2, 2, 1, 2, 3, 1, Padding.VALID, 2, 1), 3, 2, 1),
+      // 1x1 kernel with stride 3, Keras's same: two of every three rows unreached, and the last two
+      new ConvSpec(ConvGeometry.transposed(4, 4, 1, 1, 3, 3, 1, 1, Padding.SAME), 2, 5, 1),
+      new ConvSpec(ConvGeometry.transposed(3, 5, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1), 1, 0), 6, 4, 2),
+      new ConvSpec(ConvGeometry.transposed(5, 3, 4, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 6, 3, 3));
+
+  /** A convolution to test: a {@link Case} or one of {@link #TRANSPOSED}. */
+  record Setting(String name, int batch, ConvSpec spec) {
+    int cout() {
+      return spec.outChannels();
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Setting> settings() {
+    List<Setting> all = new java.util.ArrayList<>();
+    for (Case c : CASES) {
+      all.add(new Setting(c.toString(), c.batch(), c.spec()));
+    }
+    for (ConvSpec spec : TRANSPOSED) {
+      all.add(new Setting("transposed " + spec, 2, spec));
+    }
+    return all;
+  }
+
+  @Test
+  void theTransposedGeometriesLeaveRowsNoWindowReaches() {
+    for (ConvSpec spec : TRANSPOSED.subList(0, 4)) { // the last has no output padding past the crop
+      ConvGeometry g = spec.geometry();
+      int lastRow = (g.outH() - 1) * g.strideH() - g.padTop() + (g.kernelH() - 1) * g.dilationH();
+      int lastCol = (g.outW() - 1) * g.strideW() - g.padLeft() + (g.kernelW() - 1) * g.dilationW();
+      assertTrue(lastRow < g.inH() - 1 || lastCol < g.inW() - 1, spec + " reaches every row and column");
+    }
+  }
+
   @Test
   void forwardMatchesDirectConvolution() {
-    for (Case c : CASES) {
+    for (Setting c : settings()) {
       ConvSpec spec = c.spec();
       float[] input = random(c.batch * spec.inputImageSize(), 1);
       float[] weight = random(spec.weightSize(), 2);
-      float[] bias = random(c.cout, 3);
+      float[] bias = random(c.cout(), 3);
       float[] expected = Naive.forward(spec, c.batch, input, weight, bias);
       float[] expectedNoBias = Naive.forward(spec, c.batch, input, weight, null);
       float[] firstRun = null;
@@ -71,7 +119,7 @@ class ScalarConvolutionTest {
 
   @Test
   void backwardInputOverwritesWithTheAdjoint() {
-    for (Case c : CASES) {
+    for (Setting c : settings()) {
       ConvSpec spec = c.spec();
       float[] gradOutput = random(c.batch * spec.outputImageSize(), 4);
       float[] weight = random(spec.weightSize(), 5);
@@ -94,12 +142,12 @@ class ScalarConvolutionTest {
 
   @Test
   void backwardWeightAddsTheGradients() {
-    for (Case c : CASES) {
+    for (Setting c : settings()) {
       ConvSpec spec = c.spec();
       float[] input = random(c.batch * spec.inputImageSize(), 6);
       float[] gradOutput = random(c.batch * spec.outputImageSize(), 7);
       float[] initialWeight = random(spec.weightSize(), 8);
-      float[] initialBias = random(c.cout, 9);
+      float[] initialBias = random(c.cout(), 9);
       float[][] naive = Naive.backwardWeight(spec, c.batch, input, gradOutput);
       float[] expectedWeight = sum(initialWeight, naive[0]);
       float[] expectedBias = sum(initialBias, naive[1]);
@@ -139,6 +187,67 @@ class ScalarConvolutionTest {
       k.conv2dBackwardWeight(spec, c.batch, input, gradOutput, gradWeight, gradBias);
       assertClose(sum(once[0], once[0]), gradWeight, "weight gradient after two calls");
       assertClose(sum(once[1], once[1]), gradBias, "bias gradient after two calls");
+    }
+  }
+
+  /**
+   * A transposed convolution as PyTorch defines it: input pixel {@code x} of channel {@code c} adds
+   * {@code in * w} into output pixel {@code x * stride - padBefore + i * dilation} of every filter of its group,
+   * for each tap {@code i}; the output size is PyTorch's formula with the two paddings given separately.
+   */
+  @Test
+  void backwardInputOnATransposedGeometryIsTheTransposedConvolution() {
+    // in H, W; kernel; stride; dilation; padding top, bottom, left, right; output padding; C_in, filters, groups
+    int[][] settings = {
+      {3, 4, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 3, 4, 1},
+      {2, 3, 2, 2, 1, 2, 3, 1, 0, 0, 0, 0, 2, 1, 2, 3, 1},
+      {3, 5, 3, 2, 2, 1, 1, 2, 1, 0, 2, 1, 1, 0, 4, 6, 2},
+      {4, 3, 2, 3, 3, 2, 2, 1, 2, 1, 0, 3, 2, 1, 3, 3, 3},
+      {1, 1, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1}};
+    for (int[] t : settings) {
+      int inH = t[0], inW = t[1], kH = t[2], kW = t[3], sH = t[4], sW = t[5], dH = t[6], dW = t[7];
+      int top = t[8], left = t[10], cin = t[14], filters = t[15], groups = t[16];
+      int outH = (inH - 1) * sH - top - t[9] + dH * (kH - 1) + t[12] + 1;
+      int outW = (inW - 1) * sW - left - t[11] + dW * (kW - 1) + t[13] + 1;
+      ConvSpec spec = new ConvSpec(ConvGeometry.transposed(inH, inW, kH, kW, sH, sW, dH, dW,
+          Padding.explicit(top, t[9], left, t[11]), t[12], t[13]), filters, cin, groups);
+      assertEquals(List.of(outH, outW), List.of(spec.geometry().inH(), spec.geometry().inW()), "PyTorch's size");
+      int batch = 2;
+      float[] input = random(batch * inH * inW * cin, 12);
+      float[] weight = random(spec.weightSize(), 13); // (kH, kW, filters / groups, C_in)
+      double[] expected = new double[batch * outH * outW * filters];
+      int fg = filters / groups;
+      for (int n = 0; n < batch; n++) {
+        for (int y = 0; y < inH; y++) {
+          for (int x = 0; x < inW; x++) {
+            for (int c = 0; c < cin; c++) {
+              int group = c / (cin / groups);
+              for (int i = 0; i < kH; i++) {
+                for (int j = 0; j < kW; j++) {
+                  int oy = y * sH - top + i * dH;
+                  int ox = x * sW - left + j * dW;
+                  if (oy < 0 || oy >= outH || ox < 0 || ox >= outW) {
+                    continue;
+                  }
+                  for (int f = 0; f < fg; f++) {
+                    expected[((n * outH + oy) * outW + ox) * filters + group * fg + f] +=
+                        (double) input[((n * inH + y) * inW + x) * cin + c] * weight[((i * kW + j) * fg + f) * cin + c];
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      float[] out = filled(expected.length, 123f);
+      try (Kernels k = new ScalarKernels(2)) {
+        k.conv2dBackwardInput(spec, batch, input, weight, out);
+      }
+      float[] expectedFloats = new float[expected.length];
+      for (int i = 0; i < expected.length; i++) {
+        expectedFloats[i] = (float) expected[i];
+      }
+      assertClose(expectedFloats, out, "transposed convolution " + java.util.Arrays.toString(t));
     }
   }
 

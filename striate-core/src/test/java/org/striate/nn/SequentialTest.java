@@ -60,6 +60,7 @@ class SequentialTest {
     assertEquals("dense", Sequential.snakeCase("Dense"));
     assertEquals("re_lu", Sequential.snakeCase("ReLU"));
     assertEquals("leaky_re_lu", Sequential.snakeCase("LeakyReLU"));
+    assertEquals("conv2d_transpose", Sequential.snakeCase("Conv2DTranspose"));
   }
 
   @Test

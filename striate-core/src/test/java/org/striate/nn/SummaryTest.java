@@ -81,4 +81,19 @@ class SummaryTest {
     assertEquals(5 * 5 * 6 * 3, rows.get(3).macs());
     assertEquals(4L * 5 * 5 * 3, rows.get(3).activationBytes());
   }
+
+  @Test
+  void afterATransposedConvolutionTheFieldIsUnknownUntilAGlobalLayer() {
+    Sequential m = new Sequential(Shape.of(8, 8, 1), new Conv2D(2, 3),
+        Conv2DTranspose.builder(2).kernelSize(3, 3).strides(2, 2).build(), new Conv2D(2, 3), new Flatten());
+    List<Summary.Row> rows = Summary.of(m).rows();
+    assertEquals(List.of("3", "unknown", "unknown", "global"),
+        rows.stream().map(r -> r.field().describe()).toList());
+    assertEquals(3, rows.get(0).rfH());
+    assertTrue(rows.get(3).global());
+    List<String> lines = Summary.of(m).toString().lines().toList();
+    // 6x6x2 inputs each scattered through 3x3x2 weights: 6 * 6 * 2 * 9 * 2 MACs.
+    assertEquals(List.of("conv2d_transpose", "(Conv2DTranspose)", "(None,", "13,", "13,", "2)", "38", "1,296", "1.3",
+        "KiB", "unknown", "-", "-"), words(lines.get(4)));
+  }
 }
