@@ -34,14 +34,16 @@ final class KernelsProvider {
   static Kernels create(int threads, String choice, boolean vectorModule, Consumer<String> warning) {
     if (choice == null || choice.isEmpty()) {
       if (!vectorModule) {
+        Kernels scalar = new ScalarKernels(threads);
         warning.accept(MISSING_MODULE_WARNING);
-        return new ScalarKernels(threads);
+        return scalar;
       }
       try {
         return loadVectorKernels(threads);
       } catch (IllegalStateException e) {
+        Kernels scalar = new ScalarKernels(threads);
         warning.accept("Striate is using its slower scalar kernels: " + e.getMessage());
-        return new ScalarKernels(threads);
+        return scalar;
       }
     }
     switch (choice) {

@@ -74,9 +74,13 @@ class KernelsProviderTest {
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> KernelsProvider.create(1, "gpu", true, w -> { }));
     assertEquals("striate.kernels must be scalar or vector, got gpu", unknown.getMessage());
-    IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
-        () -> KernelsProvider.create(0, null, true, w -> { }));
-    assertEquals("threads must be >= 1, got 0", threads.getMessage());
+    for (boolean vectorModule : new boolean[] {true, false}) {
+      List<String> warnings = new ArrayList<>();
+      IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+          () -> KernelsProvider.create(0, null, vectorModule, warnings::add));
+      assertEquals("threads must be >= 1, got 0", threads.getMessage());
+      assertEquals(List.of(), warnings, "no fallback warning before a failure");
+    }
   }
 
   /** Run in a JVM without the vector module: it must load, fall back and warn once. */
