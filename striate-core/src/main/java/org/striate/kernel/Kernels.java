@@ -16,6 +16,24 @@ import org.striate.tensor.ConvGeometry;
  */
 public interface Kernels extends AutoCloseable {
 
+  /**
+   * The fastest kernels this JVM can run, on {@code threads} threads: {@code VectorKernels} (from
+   * {@code org.striate.kernel.vector}) when the {@code jdk.incubator.vector} module is present, that is when
+   * Java was started with {@code --add-modules jdk.incubator.vector}; otherwise {@link ScalarKernels}, and
+   * the first such call in the JVM logs one warning naming that flag.
+   *
+   * <p>The system property {@code striate.kernels} overrides the choice: {@code -Dstriate.kernels=scalar}
+   * always gives {@link ScalarKernels} (and no warning); {@code -Dstriate.kernels=vector} demands the vector
+   * kernels and fails if they cannot run.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}, or {@code striate.kernels} is set to anything
+   *     but {@code scalar} or {@code vector}
+   * @throws IllegalStateException if {@code striate.kernels=vector} and the vector kernels are unavailable
+   */
+  static Kernels create(int threads) {
+    return KernelsProvider.create(threads);
+  }
+
   /** The number of threads heavy operations use. */
   int threads();
 

@@ -1,0 +1,134 @@
+package org.striate.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import org.striate.kernel.ConvSpec;
+import org.striate.kernel.Kernels;
+import org.striate.kernel.Parallel;
+import org.striate.kernel.Pointwise;
+import org.striate.kernel.ScalarKernels;
+import org.striate.tensor.ConvGeometry;
+
+/**
+ * {@link Kernels} on the JDK's incubating Vector API: GEMM is {@link VectorGemm}; every other operation is,
+ * for now, the {@link ScalarKernels} one.
+ *
+ * <p>Needs the {@code jdk.incubator.vector} module ({@code java --add-modules jdk.incubator.vector}). Do not
+ * construct it directly: {@link Kernels#create(int)} picks it when the module is present and falls back to
+ * {@link ScalarKernels} otherwise, and is the only code that names this class (reflectively), so the rest of
+ * Striate runs without the module.
+ */
+public final class VectorKernels implements Kernels {
+  private final Parallel parallel;
+  private final ScalarKernels scalar;
+  private final VectorGemm gemm;
+
+  /**
+   * @throws IllegalArgumentException if {@code threads < 1}
+   * @throws UnsupportedOperationException if the CPU has no 256-bit vectors (the Vector API would then emulate
+   *     them, far slower than scalar code)
+   */
+  public VectorKernels(int threads) {
+    int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    if (bits < MicroKernel.SPECIES.vectorBitSize()) {
+      throw new UnsupportedOperationException(
+          "VectorKernels: needs 256-bit vectors, but this CPU's preferred vector size is " + bits + " bits");
+    }
+    this.parallel = new Parallel(threads);
+    this.scalar = new ScalarKernels(threads);
+    this.gemm = new VectorGemm(parallel);
+  }
+
+  @Override
+  public int threads() {
+    return parallel.threads();
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  @Override
+  public void gemm(
+      boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOffset, int lda,
+      float[] b, int bOffset, int ldb,
+      boolean accumulate, float[] c, int cOffset, int ldc) {
+    gemm.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, accumulate, c, cOffset, ldc);
+  }
+
+  @Override
+  public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output) {
+    scalar.conv2dForward(spec, batch, input, weight, bias, output);
+  }
+
+  @Override
+  public void conv2dBackwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
+    scalar.conv2dBackwardInput(spec, batch, gradOutput, weight, gradInput);
+  }
+
+  @Override
+  public void conv2dBackwardWeight(
+      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
+    scalar.conv2dBackwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
+  }
+
+  @Override
+  public void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax) {
+    scalar.maxPool2dForward(g, batch, channels, input, output, argmax);
+  }
+
+  @Override
+  public void maxPool2dBackward(
+      ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
+    scalar.maxPool2dBackward(g, batch, channels, gradOutput, argmax, gradInput);
+  }
+
+  @Override
+  public void avgPool2dForward(
+      ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
+    scalar.avgPool2dForward(g, batch, channels, countIncludePad, input, output);
+  }
+
+  @Override
+  public void avgPool2dBackward(
+      ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
+    scalar.avgPool2dBackward(g, batch, channels, countIncludePad, gradOutput, gradInput);
+  }
+
+  @Override
+  public void pointwiseForward(Pointwise f, float alpha, float[] x, float[] y, int n) {
+    scalar.pointwiseForward(f, alpha, x, y, n);
+  }
+
+  @Override
+  public void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n) {
+    scalar.pointwiseBackward(f, alpha, x, y, gradY, gradX, n);
+  }
+
+  @Override
+  public void softmaxRows(int rows, int cols, float[] x, float[] y) {
+    scalar.softmaxRows(rows, cols, x, y);
+  }
+
+  @Override
+  public void softmaxRowsBackward(int rows, int cols, float[] y, float[] gradY, float[] gradX) {
+    scalar.softmaxRowsBackward(rows, cols, y, gradY, gradX);
+  }
+
+  @Override
+  public void addRowVector(int rows, int cols, float[] bias, float[] data) {
+    scalar.addRowVector(rows, cols, bias, data);
+  }
+
+  @Override
+  public void sumRowsInto(int rows, int cols, float[] data, float[] out) {
+    scalar.sumRowsInto(rows, cols, data, out);
+  }
+
+  @Override
+  public void close() {
+    scalar.close();
+    parallel.close();
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Kernels on the JDK's incubating Vector API ({@code jdk.incubator.vector}), the only package of Striate that
+ * imports it.
+ *
+ * <p>Nothing outside this package links to it: {@link org.striate.kernel.Kernels#create(int)} loads
+ * {@link org.striate.kernel.vector.VectorKernels} by name only when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}. Every kernel here is tested against
+ * {@link org.striate.kernel.ScalarKernels} on awkward sizes, with the Vector API's bounds checks on.
+ */
+package org.striate.kernel.vector;
