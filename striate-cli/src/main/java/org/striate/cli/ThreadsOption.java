@@ -1,7 +1,6 @@
 package org.striate.cli;
 
 import org.striate.kernel.Kernels;
-import org.striate.kernel.ScalarKernels;
 import picocli.CommandLine.Option;
 
 /** {@code --threads}, shared by the commands that compute. */
@@ -18,7 +17,8 @@ final class ThreadsOption {
     return n;
   }
 
+  /** The fastest kernels this JVM can run (see {@link Kernels#create}). */
   Kernels kernels() {
-    return new ScalarKernels(count());
+    return Kernels.create(count());
   }
 }

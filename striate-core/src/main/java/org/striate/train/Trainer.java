@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.striate.data.Dataset;
 import org.striate.kernel.Kernels;
-import org.striate.kernel.ScalarKernels;
 import org.striate.loss.Loss;
 import org.striate.nn.Activation;
 import org.striate.nn.Context;
@@ -66,7 +65,7 @@ public final class Trainer implements AutoCloseable {
     this.optimizer = b.optimizer;
     this.loss = b.loss;
     this.ownsKernels = b.kernels == null;
-    this.kernels = ownsKernels ? new ScalarKernels(Runtime.getRuntime().availableProcessors()) : b.kernels;
+    this.kernels = ownsKernels ? Kernels.create(Runtime.getRuntime().availableProcessors()) : b.kernels;
     this.seed = b.seed;
     this.parameters = model.trainableParameters();
     this.lastLayer = model.layers().get(model.layers().size() - 1);
@@ -356,7 +355,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * The kernels to compute with; the caller keeps ownership. Default: a {@link ScalarKernels} with one thread
+     * The kernels to compute with; the caller keeps ownership. Default: {@link Kernels#create} with one thread
      * per available processor, created and closed by the trainer.
      */
     public Builder kernels(Kernels kernels) {
