@@ -8,6 +8,7 @@ import org.striate.io.ArchitectureJson;
 import org.striate.io.ModelFile;
 import org.striate.nn.Architectures;
 import org.striate.nn.Model;
+import org.striate.tensor.Shape;
 
 /**
  * What {@code --model} may name: a built-in architecture ({@code mnist-convnet}), an architecture file
@@ -43,12 +44,23 @@ record ModelSource(String spec, Kind kind) {
     return Path.of(spec);
   }
 
+  /** The model: a built-in for its default input shape and classes, a file as it is. */
   Model load() throws IOException {
     return switch (kind) {
       case BUILT_IN -> Architectures.byName(spec);
       case ARCHITECTURE -> ArchitectureJson.read(Path.of(spec));
       case SAVED -> ModelFile.load(Path.of(spec));
     };
+  }
+
+  /**
+   * The model to train on data of {@code inputShape} with {@code classes} classes: a built-in is built for them;
+   * a file is loaded as it is.
+   *
+   * @throws IllegalArgumentException if the built-in cannot take this input (resnet18 on 28x28 images, say)
+   */
+  Model load(Shape inputShape, int classes) throws IOException {
+    return kind == Kind.BUILT_IN ? Architectures.byName(spec, inputShape, classes) : load();
   }
 
   /** A short name for messages and default file names: the built-in name or the file name without extension. */

@@ -40,8 +40,9 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin DataOptions data = new DataOptions();
 
   @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "mnist-convnet",
-      description = "A built-in model (mnist-convnet, lenet5), an architecture .json file, or a saved model to "
-          + "train further. Default: ${DEFAULT-VALUE}.")
+      description = "A built-in model (mnist-convnet, lenet5, mnist-resnet; the others need larger images), built "
+          + "for the data's image shape and classes, an architecture .json file, or a saved model to train further. "
+          + "Default: ${DEFAULT-VALUE}.")
   String model;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
@@ -83,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     ModelSource source = ModelSource.resolve(model, "--model");
     Optimizer opt = optimizer();
     Mnist mnist = data.load(out);
-    Model net = source.load();
+    Model net = source.load(mnist.train().exampleShape(), mnist.train().numClasses());
     if (source.kind() != ModelSource.Kind.SAVED) {
       net.initialize(seed);
     }

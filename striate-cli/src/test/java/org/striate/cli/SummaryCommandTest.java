@@ -40,8 +40,9 @@ class SummaryCommandTest {
   void unknownModelIsAUsageError() {
     Cli r = Cli.run("summary", "resnet-9000");
     assertEquals(2, r.exitCode());
-    assertEquals("striate summary: NAME|FILE must be a built-in model [mnist-convnet, lenet5], an architecture "
-        + ".json file or a saved model file, got 'resnet-9000' (no such model or file)", r.firstErrorLine());
+    assertEquals("striate summary: NAME|FILE must be a built-in model [mnist-convnet, lenet5, mnist-resnet, vgg16, "
+        + "resnet18, resnet50, mobilenet-v1, unet-small], an architecture .json file or a saved model file, got "
+        + "'resnet-9000' (no such model or file)", r.firstErrorLine());
     assertTrue(r.err().contains("Usage: striate summary"));
   }
 

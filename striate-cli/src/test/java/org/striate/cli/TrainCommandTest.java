@@ -56,6 +56,22 @@ class TrainCommandTest {
     assertEquals(-1L, Files.mismatch(a, b));
   }
 
+  @Test
+  void aBuiltInIsBuiltForTheDataOrSaysWhyItCannotBe() throws Exception {
+    Path data = TinyMnist.write(dir.resolve("data"), 40, 10);
+    Path out = dir.resolve("resnet.safetensors");
+    Cli r = Cli.run("train", "--data", data.toString(), "--model", "mnist-resnet", "--epochs", "1", "--batch-size",
+        "20", "--threads", "1", "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().startsWith("Training mnist-resnet (78,426 parameters)"), r.out());
+    assertEquals(10, ModelFile.load(out).outputShape().dim(0));
+    Cli big = Cli.run("train", "--data", data.toString(), "--model", "resnet18");
+    assertEquals(1, big.exitCode());
+    assertEquals("striate train: resnet18: input height and width must be at least 32, got (28, 28, 1)",
+        big.firstErrorLine());
+    assertFalse(big.hasStackTrace());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "--epochs|0|--epochs must be at least 1, got 0",
@@ -67,8 +83,9 @@ class TrainCommandTest {
     "--optimizer|rmsprop|Invalid value for option '--optimizer': expected one of [sgd, adam, adamw] "
         + "(case-sensitive) but was 'rmsprop'",
     "--epochs|three|Invalid value for option '--epochs': 'three' is not an int",
-    "--model|resnet|--model must be a built-in model [mnist-convnet, lenet5], an architecture .json file or a "
-        + "saved model file, got 'resnet' (no such model or file)",
+    "--model|resnet|--model must be a built-in model [mnist-convnet, lenet5, mnist-resnet, vgg16, resnet18, "
+        + "resnet50, mobilenet-v1, unet-small], an architecture .json file or a saved model file, got 'resnet' "
+        + "(no such model or file)",
   })
   void badArgumentsPrintOneLineAndTheUsage(String option, String value, String message) {
     Cli r = Cli.run("train", option, value);

@@ -71,7 +71,7 @@ class LayerRoundTripTest {
       entry("LeakyReLU", Map.of("type", "LeakyReLU", "name", "under_test", "negative_slope", 0.05)),
       entry("MaxPool2D", Map.of("type", "MaxPool2D", "name", "under_test", "pool_size", List.of(3, 2),
           "strides", List.of(2, 1), "padding", List.of(1, 1, 0, 1), "dilation_rate", List.of(1, 2))),
-      entry("ReLU", Map.of("type", "ReLU", "name", "under_test")),
+      entry("ReLU", Map.of("type", "ReLU", "name", "under_test", "max_value", 0.5)),
       entry("SeparableConv2D", Map.ofEntries(entry("type", "SeparableConv2D"), entry("name", "under_test"),
           entry("filters", 5), entry("kernel_size", List.of(2, 3)), entry("strides", List.of(1, 2)),
           entry("padding", "same"), entry("depth_multiplier", 3), entry("dilation_rate", List.of(2, 1)),
