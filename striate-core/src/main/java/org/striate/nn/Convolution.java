@@ -27,8 +27,8 @@ final class Convolution {
     int batch = input.shape().dim(0);
     ConvGeometry g = spec.geometry();
     Tensor output = ctx.buffer(owner, slot, Shape.of(batch, g.outH(), g.outW(), spec.outChannels()));
-    ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(), bias == null ? null : bias.value().data(),
-        output.data());
+    ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(),
+        bias == null ? null : bias.value().data(), output.data());
     return output;
   }
 

@@ -133,7 +133,8 @@ class DatasetTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Dataset.ofUnsignedBytes(SHAPE, pixels(), new int[] {0, 1, 2, 3, 4}, 4));
     assertEquals("dataset: labels must be in [0, 4), got 4 at example 4", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> byteSet().gatherInputs(null, 0, 2, Tensor.zeros(3, 2, 3, 1)));
+    e = assertThrows(IllegalArgumentException.class,
+        () -> byteSet().gatherInputs(null, 0, 2, Tensor.zeros(3, 2, 3, 1)));
     assertEquals("dataset: gathered inputs: expected shape (2, 2, 3, 1), got (3, 2, 3, 1)", e.getMessage());
   }
 }
