@@ -105,7 +105,8 @@ final class TrainCommand implements Callable<Integer> {
       long start = System.nanoTime();
       History history = trainer.fit(mnist.train(), options);
       double trainSeconds = (System.nanoTime() - start) / 1e9;
-      Evaluation test = trainer.evaluate(mnist.test(), 256);
+      // The training batch size lets evaluation reuse the arrays training left in the trainer's workspace.
+      Evaluation test = trainer.evaluate(mnist.test(), batchSize);
       out.printf(Locale.ROOT, "Test accuracy: %.2f%% (%,d/%,d), test loss %.4f; training took %s (%,.0f images/s)%n",
           100 * test.accuracy(), test.correct(), test.examples(), test.loss(), ProgressBar.clock(trainSeconds),
           (double) mnist.train().size() * (1 - validationSplit) * epochs / trainSeconds);

@@ -71,18 +71,27 @@ public final class IdxReader {
    * @throws FileFormatException if the file is malformed or does not have 3 dimensions
    */
   public static Tensor readImages(Path file) throws IOException {
+    Contents c = readImageBytes(file);
+    byte[] bytes = c.data();
+    float[] values = new float[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      values[i] = (bytes[i] & 0xff) / 255f;
+    }
+    return new Tensor(imageShape(c), values);
+  }
+
+  private static Contents readImageBytes(Path file) throws IOException {
     Contents c = read(file);
     if (c.dims().length != 3) {
       throw new FileFormatException(
           file, "expected 3 dimensions (images x rows x columns), found " + c.dims().length + " ("
               + joinDims(c.dims()) + ")");
     }
-    byte[] bytes = c.data();
-    float[] values = new float[bytes.length];
-    for (int i = 0; i < bytes.length; i++) {
-      values[i] = (bytes[i] & 0xff) / 255f;
-    }
-    return new Tensor(Shape.of(c.dims()[0], c.dims()[1], c.dims()[2], 1), values);
+    return c;
+  }
+
+  private static Shape imageShape(Contents images) {
+    return Shape.of(images.dims()[0], images.dims()[1], images.dims()[2], 1);
   }
 
   /**
@@ -105,14 +114,15 @@ public final class IdxReader {
 
   /**
    * Reads an images file and its labels file into a classification {@link Dataset}: inputs
-   * {@code (N, H, W, 1)} in [0, 1], labels in {@code [0, numClasses)}.
+   * {@code (N, H, W, 1)} in [0, 1], kept as the file's bytes ({@link Dataset#ofUnsignedBytes}), labels in
+   * {@code [0, numClasses)}.
    *
    * @throws FileFormatException if either file is malformed, the counts differ or a label is out of range
    */
   public static Dataset readDataset(Path images, Path labels, int numClasses) throws IOException {
-    Tensor x = readImages(images);
+    Contents x = readImageBytes(images);
     int[] y = readLabels(labels);
-    int n = x.shape().dim(0);
+    int n = x.dims()[0];
     if (y.length != n) {
       throw new FileFormatException(
           labels, "header says " + y.length + " labels, but " + images + " has " + n + " images");
@@ -124,7 +134,7 @@ public final class IdxReader {
             labels, "label at offset " + (headerLength + i) + " must be in [0, " + numClasses + "), found " + y[i]);
       }
     }
-    return Dataset.ofLabels(x, y, numClasses);
+    return Dataset.ofUnsignedBytes(imageShape(x), x.data(), y, numClasses);
   }
 
   private static Contents readBody(Path file, InputStream in, long fileLength) throws IOException {
@@ -207,7 +217,9 @@ public final class IdxReader {
       if (filled == data.length) {
         data = Arrays.copyOf(data, (int) Math.min(count, 2L * data.length));
       }
-      int n = read(file, in, data, filled, data.length - filled, offset + filled);
+      // At most CHUNK bytes per read: the JDK reads a file through a temporary direct buffer as large as the
+      // request and caches it per thread, which for one 47 MB read would stay allocated outside the heap.
+      int n = read(file, in, data, filled, Math.min(CHUNK, data.length - filled), offset + filled);
       if (n < 0) {
         break;
       }

@@ -11,7 +11,8 @@ import java.util.List;
  * The MNIST handwritten digits: 60,000 training and 10,000 test images of 28x28 grey pixels, white digit on
  * black, with labels 0 to 9.
  *
- * <p>Both sets hold inputs {@code (N, 28, 28, 1)} with values in [0, 1] and integer labels. Any data set
+ * <p>Both sets hold inputs {@code (N, 28, 28, 1)} with values in [0, 1], kept as the files' bytes (47 MB for the
+ * training images; see {@link Dataset#ofUnsignedBytes}), and integer labels. Any data set
  * in the same four-file IDX layout (Fashion-MNIST, KMNIST) loads the same way.
  *
  * @param train the 60,000 training examples

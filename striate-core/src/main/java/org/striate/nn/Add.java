@@ -38,9 +38,10 @@ public final class Add extends MergeLayer {
 
   @Override
   public Tensor forward(List<Tensor> inputs, Context ctx) {
-    checkInputs(inputs);
-    Tensor out = inputs.get(0).copy();
+    int batch = checkInputs(inputs);
+    Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
     float[] o = out.data();
+    System.arraycopy(inputs.get(0).data(), 0, o, 0, o.length);
     for (int i = 1; i < inputs.size(); i++) {
       float[] x = inputs.get(i).data();
       for (int j = 0; j < o.length; j++) {

@@ -47,7 +47,7 @@ public final class AvgPool2D extends Pooling2D {
   @Override
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
-    Tensor out = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
     ctx.kernels().avgPool2dForward(geometry(), batch, channels(), countIncludePad, input.data(), out.data());
     ctx.save(this, input.shape());
     return out;
@@ -56,7 +56,7 @@ public final class AvgPool2D extends Pooling2D {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Shape inputShape = ctx.saved(this);
-    Tensor gradInput = Tensor.zeros(inputShape);
+    Tensor gradInput = ctx.buffer(this, "gradInput", inputShape);
     ctx.kernels().avgPool2dBackward(
         geometry(), inputShape.dim(0), channels(), countIncludePad, gradOutput.data(), gradInput.data());
     return gradInput;

@@ -133,12 +133,16 @@ public abstract class BaseDepthwiseConv2D extends Layer {
 
   /** The depthwise convolution of {@code input}, plus {@code bias} if not null. */
   final Tensor depthwiseForward(Tensor input, Parameter bias, Context ctx) {
-    return Convolution.forward(ctx.kernels(), depthwiseSpec, input, depthwiseKernel, bias);
+    return Convolution.forward(ctx, this, "depthwise", depthwiseSpec, input, depthwiseKernel, bias);
   }
 
-  /** Accumulates the depthwise kernel's (and {@code bias}'s) gradient; returns the gradient for {@code input}. */
+  /**
+   * Accumulates the depthwise kernel's (and {@code bias}'s) gradient; returns the gradient for {@code input}, or
+   * null when the context does not need it.
+   */
   final Tensor depthwiseBackward(Tensor input, Tensor gradOutput, Parameter bias, Context ctx) {
-    return Convolution.backward(ctx.kernels(), depthwiseSpec, input, gradOutput, depthwiseKernel, bias);
+    String slot = ctx.needsInputGradient(this) ? "gradInput" : null;
+    return Convolution.backward(ctx, this, slot, depthwiseSpec, input, gradOutput, depthwiseKernel, bias);
   }
 
   @Override

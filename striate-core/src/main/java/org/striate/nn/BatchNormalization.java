@@ -164,14 +164,15 @@ public final class BatchNormalization extends Layer {
     }
     float[] a = gammaTimes(invStd);
     float[] b = center ? beta.value().data() : new float[channels];
-    float[] y = new float[x.length];
+    Tensor output = ctx.buffer(this, "output", input.shape());
+    float[] y = output.data();
     for (int r = 0, i = 0; r < rows; r++) {
       for (int c = 0; c < channels; c++, i++) {
         y[i] = (x[i] - mean[c]) * a[c] + b[c];
       }
     }
     ctx.save(this, new Saved(input, mean, invStd, ctx.training()));
-    return new Tensor(input.shape(), y);
+    return output;
   }
 
   @Override
@@ -204,7 +205,8 @@ public final class BatchNormalization extends Layer {
       }
     }
     float[] a = gammaTimes(invStd);
-    float[] dx = new float[x.length];
+    Tensor gradInput = ctx.buffer(this, "gradInput", s.input.shape());
+    float[] dx = gradInput.data();
     if (s.batchStatistics) {
       // The batch mean and variance depend on every x of the channel: their share of the gradient is the
       // mean of g and the mean of g * xhat, removed from each element.
@@ -227,7 +229,7 @@ public final class BatchNormalization extends Layer {
         }
       }
     }
-    return new Tensor(s.input.shape(), dx);
+    return gradInput;
   }
 
   /** {@code gamma[c] * invStd[c]}, or {@code invStd} itself without scale. */

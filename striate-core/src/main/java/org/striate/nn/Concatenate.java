@@ -77,7 +77,7 @@ public final class Concatenate extends MergeLayer {
     int a = resolvedAxis(out.rank());
     int outer = batch * prefix(out, a);
     int outBlock = suffix(out, a);
-    Tensor output = Tensor.zeros(out.withBatch(batch));
+    Tensor output = ctx.buffer(this, "output", out.withBatch(batch));
     int offset = 0;
     for (Tensor input : inputs) {
       int block = suffix(input.shape().dropFirst(), a);
@@ -101,7 +101,7 @@ public final class Concatenate extends MergeLayer {
     int offset = 0;
     for (Shape in : inputShapes()) {
       int block = suffix(in, a);
-      Tensor g = Tensor.zeros(in.withBatch(batch));
+      Tensor g = ctx.buffer(this, "gradInput" + grads.size(), in.withBatch(batch));
       for (int o = 0; o < outer; o++) {
         System.arraycopy(gradOutput.data(), o * outBlock + offset, g.data(), o * block, block);
       }

@@ -2,34 +2,49 @@ package org.striate.nn;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.striate.kernel.Kernels;
+import org.striate.tensor.Shape;
+import org.striate.tensor.Tensor;
 
 /**
  * The state of one pass through a model: the kernels to compute with, whether this is training, the random
- * stream for dropout, and what each layer's forward saved for its backward.
+ * stream for dropout, what each layer's forward saved for its backward, and where layers get their arrays.
  *
  * <p>Layers keep no per-call state of their own, so one model can run inference from many threads, each
  * with its own context. A context is not thread-safe.
+ *
+ * <p>Layers take every output, gradient and mask from {@link #buffer} or {@link #zeros}: from a context with a
+ * {@link Workspace} these are the workspace's arrays, reused from step to step; from a context without one
+ * they are new arrays, as {@link Tensor#zeros} gives.
  */
 public final class Context {
   private final Kernels kernels;
   private final boolean training;
   private final boolean recording;
   private final SplittableRandom random;
+  private final Workspace workspace;
   private final Map<Layer, Object> saved = new IdentityHashMap<>();
   private Layer fusedSoftmaxLayer;
+  private Set<Layer> withoutInputGradient = Set.of();
 
-  private Context(Kernels kernels, boolean training, boolean recording, SplittableRandom random) {
+  private Context(Kernels kernels, boolean training, boolean recording, SplittableRandom random, Workspace workspace) {
     this.kernels = kernels;
     this.training = training;
     this.recording = recording;
     this.random = random;
+    this.workspace = workspace;
   }
 
   /** A context for inference: dropout is off and nothing is kept for a backward pass. */
   public static Context inference(Kernels kernels) {
-    return new Context(kernels, false, false, null);
+    return inference(kernels, null);
+  }
+
+  /** {@link #inference(Kernels)} with the layers' arrays taken from {@code workspace} (null: new arrays). */
+  public static Context inference(Kernels kernels, Workspace workspace) {
+    return new Context(kernels, false, false, null, workspace);
   }
 
   /**
@@ -38,12 +53,17 @@ public final class Context {
    * for gradients of a model as deployed, with respect to its input or its parameters.
    */
   public static Context inferenceWithGradients(Kernels kernels) {
-    return new Context(kernels, false, true, null);
+    return new Context(kernels, false, true, null, null);
   }
 
   /** A context for one training step; {@code seed} drives dropout masks. */
   public static Context training(Kernels kernels, long seed) {
-    return new Context(kernels, true, true, new SplittableRandom(seed));
+    return training(kernels, seed, null);
+  }
+
+  /** {@link #training(Kernels, long)} with the layers' arrays taken from {@code workspace} (null: new arrays). */
+  public static Context training(Kernels kernels, long seed, Workspace workspace) {
+    return new Context(kernels, true, true, new SplittableRandom(seed), workspace);
   }
 
   public Kernels kernels() {
@@ -100,5 +120,37 @@ public final class Context {
           "layer '" + layer.name() + "': backward called before forward in training mode on this context");
     }
     return (T) value;
+  }
+
+  /**
+   * A tensor of {@code shape} for {@code owner}'s {@code slot} (a name unique within the owner, such as
+   * {@code "gradInput"}), whose every element the caller overwrites: the workspace's reused array, or a new one.
+   */
+  public Tensor buffer(Object owner, String slot, Shape shape) {
+    return workspace == null ? Tensor.zeros(shape) : workspace.tensor(owner, slot, shape);
+  }
+
+  /** {@link #buffer}, filled with zeros: for kernels that add into their output. */
+  public Tensor zeros(Object owner, String slot, Shape shape) {
+    return workspace == null ? Tensor.zeros(shape) : workspace.zeros(owner, slot, shape);
+  }
+
+  /** An int array for {@code owner}'s {@code slot}, like {@link #buffer}. */
+  public int[] ints(Object owner, String slot, int length) {
+    return workspace == null ? new int[length] : workspace.ints(owner, slot, length);
+  }
+
+  /**
+   * Whether {@code layer}'s backward must return the gradient with respect to its input. It need not when the
+   * model's backward was asked for parameter gradients only and nothing before {@code layer} learns (see
+   * {@link Model#backward(Tensor, Context, boolean)}); the layer may then skip that work and return null.
+   */
+  public boolean needsInputGradient(Layer layer) {
+    return !withoutInputGradient.contains(layer);
+  }
+
+  /** The layers whose input gradient the current backward pass does not need; only models set this. */
+  void skipInputGradients(Set<Layer> layers) {
+    this.withoutInputGradient = layers;
   }
 }

@@ -98,7 +98,7 @@ public final class Conv2D extends BaseConv2D {
   @Override
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
-    Tensor pre = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor pre = ctx.buffer(this, "pre", outputShape().withBatch(batch));
     ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(),
         useBias ? bias.value().data() : null, pre.data());
     Tensor out = activate(activation, pre, ctx);
@@ -114,7 +114,10 @@ public final class Conv2D extends BaseConv2D {
     Tensor gradPre = activationGradient(activation, s.pre, s.out, gradOutput, ctx);
     k.conv2dBackwardWeight(spec, batch, s.input.data(), gradPre.data(), kernel.grad().data(),
         useBias ? bias.grad().data() : null);
-    Tensor gradInput = Tensor.zeros(s.input.shape());
+    if (!ctx.needsInputGradient(this)) {
+      return null;
+    }
+    Tensor gradInput = ctx.buffer(this, "gradInput", s.input.shape());
     k.conv2dBackwardInput(spec, batch, gradPre.data(), kernel.value().data(), gradInput.data());
     return gradInput;
   }

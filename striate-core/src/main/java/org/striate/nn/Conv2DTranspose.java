@@ -141,7 +141,7 @@ public final class Conv2DTranspose extends BaseConv2D {
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
     Kernels k = ctx.kernels();
-    Tensor pre = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor pre = ctx.buffer(this, "pre", outputShape().withBatch(batch));
     k.conv2dBackwardInput(spec, batch, input.data(), kernel.value().data(), pre.data());
     if (useBias) {
       k.addRowVector(pre.size() / filters, filters, bias.value().data(), pre.data());
@@ -161,7 +161,10 @@ public final class Conv2DTranspose extends BaseConv2D {
     if (useBias) {
       k.sumRowsInto(gradPre.size() / filters, filters, gradPre.data(), bias.grad().data());
     }
-    Tensor gradInput = Tensor.zeros(s.input.shape());
+    if (!ctx.needsInputGradient(this)) {
+      return null;
+    }
+    Tensor gradInput = ctx.buffer(this, "gradInput", s.input.shape());
     k.conv2dForward(spec, batch, gradPre.data(), kernel.value().data(), null, gradInput.data());
     return gradInput;
   }

@@ -97,7 +97,7 @@ public final class Dense extends Layer {
     Kernels k = ctx.kernels();
     int in = inputShape().dim(-1);
     int rows = batch * (inputShape().size() / in);
-    Tensor pre = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor pre = ctx.buffer(this, "pre", outputShape().withBatch(batch));
     k.gemm(false, false, rows, units, in, input.data(), 0, in, kernel.value().data(), 0, units, false, pre.data(), 0, units);
     if (useBias) {
       k.addRowVector(rows, units, bias.value().data(), pre.data());
@@ -120,7 +120,10 @@ public final class Dense extends Layer {
     if (useBias) {
       k.sumRowsInto(rows, units, gradPre.data(), bias.grad().data());
     }
-    Tensor gradInput = Tensor.zeros(s.input.shape());
+    if (!ctx.needsInputGradient(this)) {
+      return null;
+    }
+    Tensor gradInput = ctx.buffer(this, "gradInput", s.input.shape());
     k.gemm(false, true, rows, in, units, gradPre.data(), 0, units, kernel.value().data(), 0, units, false,
         gradInput.data(), 0, in);
     return gradInput;

@@ -64,14 +64,15 @@ public final class Dropout extends Layer {
     float scale = (float) (1 / (1 - rate));
     SplittableRandom random = ctx.random();
     float[] x = input.data();
-    float[] mask = new float[x.length];
-    float[] y = new float[x.length];
+    float[] mask = ctx.buffer(this, "mask", input.shape()).data();
+    Tensor output = ctx.buffer(this, "output", input.shape());
+    float[] y = output.data();
     for (int i = 0; i < x.length; i++) {
       mask[i] = random.nextDouble() < rate ? 0f : scale;
       y[i] = x[i] * mask[i];
     }
     ctx.save(this, new Saved(mask));
-    return new Tensor(input.shape(), y);
+    return output;
   }
 
   @Override
@@ -81,11 +82,12 @@ public final class Dropout extends Layer {
       return gradOutput;
     }
     float[] g = gradOutput.data();
-    float[] gradInput = new float[g.length];
+    Tensor gradInput = ctx.buffer(this, "gradInput", gradOutput.shape());
+    float[] dx = gradInput.data();
     for (int i = 0; i < g.length; i++) {
-      gradInput[i] = g[i] * s.mask[i];
+      dx[i] = g[i] * s.mask[i];
     }
-    return new Tensor(gradOutput.shape(), gradInput);
+    return gradInput;
   }
 
   @Override

@@ -2,10 +2,12 @@ package org.striate.nn;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.striate.tensor.Tensor;
 
@@ -146,38 +148,47 @@ public final class Functional extends Model {
   }
 
   @Override
-  public Tensor backward(Tensor gradOutput, Context ctx) {
+  public Tensor backward(Tensor gradOutput, Context ctx, boolean inputGradient) {
+    ctx.skipInputGradients(inputGradient ? Set.of() : layersWithoutInputGradient());
     Map<Node, Tensor> grads = new HashMap<>();
+    Set<Node> summed = new HashSet<>(); // nodes whose gradient is already a sum in their own array
     grads.put(output, gradOutput);
     List<Layer> order = layers();
     for (int i = order.size() - 1; i >= 0; i--) {
       Node node = nodes.get(order.get(i));
       Tensor g = grads.remove(node);
-      if (g == null) {
-        continue; // the output does not depend on this node
+      if (g == null || skipsBackward(node.layer(), inputGradient)) {
+        continue; // the output does not depend on this node, or nothing before it learns
       }
       List<Tensor> inputGrads = node.layer().backwardInputs(g, ctx);
       for (int k = 0; k < inputGrads.size(); k++) {
-        accumulate(grads, node.inputs().get(k), inputGrads.get(k));
+        accumulate(grads, summed, node.inputs().get(k), inputGrads.get(k), ctx);
       }
+    }
+    if (!inputGradient) {
+      return null;
     }
     Tensor g = grads.get(input);
     return g != null ? g : Tensor.zeros(input.shape().withBatch(gradOutput.shape().dim(0)));
   }
 
-  /** Adds {@code g} to the gradient of {@code node}; a tensor read by several layers gets the sum. */
-  private static void accumulate(Map<Node, Tensor> grads, Node node, Tensor g) {
+  /**
+   * Adds {@code g} to the gradient of {@code node}; a tensor read by several layers gets the sum, in an array of
+   * the node's own, since a layer may have handed the same tensor to several inputs (Add does). A null
+   * {@code g} (an input gradient nothing needs) adds nothing.
+   */
+  private static void accumulate(Map<Node, Tensor> grads, Set<Node> summed, Node node, Tensor g, Context ctx) {
     Tensor existing = grads.get(node);
-    if (existing == null) {
-      grads.put(node, g);
+    if (existing == null || g == null) {
+      grads.put(node, existing == null ? g : existing);
       return;
     }
-    // Copy before adding: a layer may have handed the same tensor to several inputs (Add does).
-    Tensor sum = existing.copy();
+    Tensor sum = summed.add(node) ? ctx.buffer(node, "gradientSum", existing.shape()) : existing;
     float[] s = sum.data();
+    float[] a = existing.data();
     float[] d = g.data();
     for (int i = 0; i < s.length; i++) {
-      s[i] += d[i];
+      s[i] = a[i] + d[i];
     }
     grads.put(node, sum);
   }

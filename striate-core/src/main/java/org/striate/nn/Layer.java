@@ -220,7 +220,7 @@ public abstract class Layer {
     if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))) {
       return pre;
     }
-    Tensor out = Tensor.zeros(pre.shape());
+    Tensor out = ctx.buffer(this, "activated", pre.shape());
     activation.forward(ctx.kernels(), pre, out);
     return out;
   }
@@ -230,7 +230,7 @@ public abstract class Layer {
     if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))) {
       return gradOut;
     }
-    Tensor gradPre = Tensor.zeros(pre.shape());
+    Tensor gradPre = ctx.buffer(this, "activationGradient", pre.shape());
     activation.backward(ctx.kernels(), pre, out, gradOut, gradPre);
     return gradPre;
   }
@@ -240,7 +240,8 @@ public abstract class Layer {
 
   /**
    * The gradient with respect to this layer's input, given the gradient with respect to its output; adds the
-   * parameter gradients into {@link Parameter#grad()}.
+   * parameter gradients into {@link Parameter#grad()}. May return null instead of the input gradient when
+   * {@link Context#needsInputGradient} says it is not needed.
    */
   public abstract Tensor backward(Tensor gradOutput, Context ctx);
 
@@ -252,9 +253,9 @@ public abstract class Layer {
     return forward(inputs.get(0), ctx);
   }
 
-  /** The gradients with respect to each input, in order; merge layers override it. */
+  /** The gradients with respect to each input, in order (null where not needed); merge layers override it. */
   public List<Tensor> backwardInputs(Tensor gradOutput, Context ctx) {
-    return List.of(backward(gradOutput, ctx));
+    return Collections.singletonList(backward(gradOutput, ctx));
   }
 
   /**

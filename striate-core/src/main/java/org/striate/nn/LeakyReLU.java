@@ -51,7 +51,7 @@ public final class LeakyReLU extends ActivationLayer {
   // The layer's own slope replaces the one Activation.LEAKY_RELU carries.
   @Override
   Tensor apply(Tensor input, Context ctx) {
-    Tensor output = Tensor.zeros(input.shape());
+    Tensor output = ctx.buffer(this, "output", input.shape());
     ctx.kernels().pointwiseForward(Pointwise.LEAKY_RELU, (float) negativeSlope, input.data(), output.data(),
         input.size());
     return output;
@@ -59,7 +59,7 @@ public final class LeakyReLU extends ActivationLayer {
 
   @Override
   Tensor gradient(Tensor input, Tensor output, Tensor gradOutput, Context ctx) {
-    Tensor gradInput = Tensor.zeros(input.shape());
+    Tensor gradInput = ctx.buffer(this, "gradInput", input.shape());
     ctx.kernels().pointwiseBackward(Pointwise.LEAKY_RELU, (float) negativeSlope, input.data(), output.data(),
         gradOutput.data(), gradInput.data(), input.size());
     return gradInput;

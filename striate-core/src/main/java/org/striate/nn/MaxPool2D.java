@@ -41,8 +41,8 @@ public final class MaxPool2D extends Pooling2D {
   @Override
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
-    Tensor out = Tensor.zeros(outputShape().withBatch(batch));
-    int[] argmax = new int[out.size()];
+    Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
+    int[] argmax = ctx.ints(this, "argmax", out.size());
     ctx.kernels().maxPool2dForward(geometry(), batch, channels(), input.data(), out.data(), argmax);
     ctx.save(this, new Saved(input.shape(), argmax));
     return out;
@@ -51,7 +51,7 @@ public final class MaxPool2D extends Pooling2D {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
-    Tensor gradInput = Tensor.zeros(s.inputShape);
+    Tensor gradInput = ctx.buffer(this, "gradInput", s.inputShape);
     ctx.kernels().maxPool2dBackward(
         geometry(), s.inputShape.dim(0), channels(), gradOutput.data(), s.argmax, gradInput.data());
     return gradInput;

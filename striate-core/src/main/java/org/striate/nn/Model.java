@@ -25,6 +25,7 @@ import org.striate.tensor.Tensor;
 public abstract class Model {
   private final Shape inputShape;
   private final List<Layer> layers;
+  private volatile Set<Layer> withoutInputGradient; // computed on first use
 
   /** Names unnamed layers Keras-style, checks names are unique; the layers must already be built. */
   Model(Shape inputShape, List<Layer> layers) {
@@ -186,21 +187,82 @@ public abstract class Model {
    * Backward through every layer, after a training-mode {@link #forward} with the same context; adds into the
    * parameter gradients and returns the gradient with respect to the model input.
    */
-  public abstract Tensor backward(Tensor gradOutput, Context ctx);
+  public final Tensor backward(Tensor gradOutput, Context ctx) {
+    return backward(gradOutput, ctx, true);
+  }
 
-  /** The model's output for {@code input}, computed {@code batchSize} examples at a time without dropout. */
+  /**
+   * {@link #backward(Tensor, Context)}; with {@code inputGradient} false, as in training, it computes the
+   * parameter gradients only and returns null: layers with nothing that learns before them skip their input
+   * gradient (for a first convolution, as costly as its forward), and parameter-free layers there are skipped.
+   */
+  public abstract Tensor backward(Tensor gradOutput, Context ctx, boolean inputGradient);
+
+  /**
+   * The layers whose input gradient no parameter gradient depends on: those with no trainable parameters in
+   * any layer before them (the model input counts as not learning).
+   */
+  final Set<Layer> layersWithoutInputGradient() {
+    Set<Layer> free = withoutInputGradient;
+    if (free == null) {
+      Set<Layer> learning = new HashSet<>(); // layers that learn or read one that does
+      free = new HashSet<>();
+      for (Layer layer : layers) {
+        boolean learnsBefore = false;
+        for (Layer in : inboundLayers(layer)) {
+          learnsBefore |= learning.contains(in);
+        }
+        if (!learnsBefore) {
+          free.add(layer);
+        }
+        if (learnsBefore || layer.trainableParameterCount() > 0) {
+          learning.add(layer);
+        }
+      }
+      free = Set.copyOf(free);
+      withoutInputGradient = free;
+    }
+    return free;
+  }
+
+  /** Whether {@code layer}'s backward can be left out when the input gradient is not wanted. */
+  final boolean skipsBackward(Layer layer, boolean inputGradient) {
+    return !inputGradient && layer.trainableParameterCount() == 0 && layersWithoutInputGradient().contains(layer);
+  }
+
+  /**
+   * The model's output for {@code input}, computed {@code batchSize} examples at a time without dropout, in a
+   * new array. Safe to call from several threads at once.
+   *
+   * @throws IllegalArgumentException if {@code batchSize < 1} or {@code input} does not fit the model
+   */
   public final Tensor predict(Tensor input, Kernels kernels, int batchSize) {
+    return predict(input, kernels, batchSize, new Workspace());
+  }
+
+  /**
+   * {@link #predict(Tensor, Kernels, int)} with the intermediate arrays taken from {@code workspace}, so that
+   * repeated calls (a serving loop) allocate only their result; the result is never a workspace array. Calls that
+   * run at the same time need different workspaces.
+   */
+  public final Tensor predict(Tensor input, Kernels kernels, int batchSize, Workspace workspace) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batch size must be positive, got " + batchSize);
     }
     checkInput(input);
     int n = input.shape().dim(0);
     Tensor out = Tensor.zeros(outputShape().withBatch(n));
+    int inRow = inputShape.size();
     int row = outputShape().size();
     for (int start = 0; start < n; start += batchSize) {
       int end = Math.min(n, start + batchSize);
-      Tensor part = forward(start == 0 && end == n ? input : input.slice(start, end), Context.inference(kernels));
-      System.arraycopy(part.data(), 0, out.data(), start * row, part.size());
+      Tensor part = input;
+      if (end - start < n) {
+        part = workspace.tensor(this, "predictInput", inputShape.withBatch(end - start));
+        System.arraycopy(input.data(), start * inRow, part.data(), 0, part.size());
+      }
+      Tensor result = forward(part, Context.inference(kernels, workspace));
+      System.arraycopy(result.data(), 0, out.data(), start * row, result.size());
     }
     return out;
   }

@@ -104,7 +104,7 @@ public final class SeparableConv2D extends BaseDepthwiseConv2D {
   public Tensor forward(Tensor input, Context ctx) {
     checkInput(input);
     Tensor depthwise = depthwiseForward(input, null, ctx);
-    Tensor pre = Convolution.forward(ctx.kernels(), pointwiseSpec, depthwise, pointwiseKernel, bias);
+    Tensor pre = Convolution.forward(ctx, this, "pre", pointwiseSpec, depthwise, pointwiseKernel, bias);
     Tensor out = activate(activation(), pre, ctx);
     ctx.save(this, new Saved(input, depthwise, pre, out));
     return out;
@@ -114,8 +114,8 @@ public final class SeparableConv2D extends BaseDepthwiseConv2D {
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
     Tensor gradPre = activationGradient(activation(), s.pre, s.out, gradOutput, ctx);
-    Tensor gradDepthwise = Convolution.backward(ctx.kernels(), pointwiseSpec, s.depthwise, gradPre, pointwiseKernel,
-        bias);
+    Tensor gradDepthwise = Convolution.backward(ctx, this, "gradDepthwise", pointwiseSpec, s.depthwise, gradPre,
+        pointwiseKernel, bias);
     return depthwiseBackward(s.input, gradDepthwise, null, ctx);
   }
 

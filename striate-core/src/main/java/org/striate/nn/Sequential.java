@@ -1,6 +1,7 @@
 package org.striate.nn;
 
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.striate.tensor.Shape;
@@ -95,12 +96,13 @@ public final class Sequential extends Model {
   }
 
   @Override
-  public Tensor backward(Tensor gradOutput, Context ctx) {
+  public Tensor backward(Tensor gradOutput, Context ctx, boolean inputGradient) {
+    ctx.skipInputGradients(inputGradient ? Set.of() : layersWithoutInputGradient());
     Tensor g = gradOutput;
     List<Layer> layers = layers();
-    for (int i = layers.size() - 1; i >= 0; i--) {
+    for (int i = layers.size() - 1; i >= 0 && !skipsBackward(layers.get(i), inputGradient); i--) {
       g = layers.get(i).backward(g, ctx);
     }
-    return g;
+    return inputGradient ? g : null;
   }
 }

@@ -82,7 +82,7 @@ public final class UpSampling2D extends Layer {
     int channels = inputShape().dim(2);
     int outRow = w * sizeW * channels;
     float[] x = input.data();
-    Tensor out = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
     float[] y = out.data();
     for (int n = 0; n < batch; n++) {
       for (int i = 0; i < h; i++) {
@@ -112,7 +112,8 @@ public final class UpSampling2D extends Layer {
     int w = inputShape.dim(2);
     int channels = inputShape.dim(3);
     float[] g = gradOutput.data();
-    float[] dx = new float[inputShape.size()];
+    Tensor gradInput = ctx.zeros(this, "gradInput", inputShape);
+    float[] dx = gradInput.data();
     for (int n = 0, o = 0; n < batch; n++) {
       for (int i = 0; i < h * sizeH; i++) {
         int rowStart = (n * h + i / sizeH) * w * channels;
@@ -124,7 +125,7 @@ public final class UpSampling2D extends Layer {
         }
       }
     }
-    return new Tensor(inputShape, dx);
+    return gradInput;
   }
 
   @Override

@@ -80,7 +80,7 @@ public final class ZeroPadding2D extends Layer {
   @Override
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
-    Tensor out = Tensor.zeros(outputShape().withBatch(batch));
+    Tensor out = ctx.zeros(this, "output", outputShape().withBatch(batch));
     copyRows(batch, input.data(), out.data(), true);
     ctx.save(this, input.shape());
     return out;
@@ -89,7 +89,7 @@ public final class ZeroPadding2D extends Layer {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Shape inputShape = ctx.saved(this);
-    Tensor gradInput = Tensor.zeros(inputShape);
+    Tensor gradInput = ctx.buffer(this, "gradInput", inputShape);
     copyRows(inputShape.dim(0), gradInput.data(), gradOutput.data(), false);
     return gradInput;
   }

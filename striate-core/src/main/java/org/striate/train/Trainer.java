@@ -1,6 +1,5 @@
 package org.striate.train;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.striate.data.Dataset;
@@ -11,6 +10,7 @@ import org.striate.nn.Context;
 import org.striate.nn.Layer;
 import org.striate.nn.Parameter;
 import org.striate.nn.Model;
+import org.striate.nn.Workspace;
 import org.striate.optim.Optimizer;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
@@ -37,6 +37,11 @@ import org.striate.tensor.Tensor;
  * {@link Model#initialize(long)} for that. Epochs are counted across {@code fit} calls on one trainer, so a
  * second call continues with the next epoch number and fresh shuffles, like Keras's {@code initial_epoch}.
  *
+ * <p>Steps reuse their arrays: each batch is gathered into the same input array, and the layers' outputs and
+ * gradients come from the trainer's {@link Workspace}, so after the first step of a batch size training
+ * allocates no large arrays. Backward skips the gradient with respect to the model input, which training does not
+ * use.
+ *
  * <p>Accuracy is reported when the targets are classes: integer labels, or target rows {@code (N, C)} with
  * {@code C >= 2} that are probability distributions (non-negative, summing to 1 within 1e-3; one-hot rows are).
  * Otherwise it is NaN.
@@ -44,8 +49,8 @@ import org.striate.tensor.Tensor;
  * <p>A trainer is not thread-safe. It closes its kernels only if it created them (the default).
  */
 public final class Trainer implements AutoCloseable {
-  private static final long SHUFFLE_STREAM = 1;
-  private static final long STEP_STREAM = 2;
+  static final long SHUFFLE_STREAM = 1;
+  static final long STEP_STREAM = 2;
 
   private final Model model;
   private final Optimizer optimizer;
@@ -55,6 +60,7 @@ public final class Trainer implements AutoCloseable {
   private final long seed;
   private final List<Parameter> parameters;
   private final Layer lastLayer;
+  private final Workspace workspace;
   private int epochsRun;
 
   private Trainer(Builder b) {
@@ -69,6 +75,7 @@ public final class Trainer implements AutoCloseable {
     this.seed = b.seed;
     this.parameters = model.trainableParameters();
     this.lastLayer = model.layers().get(model.layers().size() - 1);
+    this.workspace = b.workspace != null ? b.workspace : new Workspace();
   }
 
   public static Builder builder() {
@@ -93,6 +100,14 @@ public final class Trainer implements AutoCloseable {
 
   public long seed() {
     return seed;
+  }
+
+  /**
+   * The arrays fit, evaluate and predict reuse; {@link Workspace#allocations()} stops growing once the batch
+   * shapes repeat, which benchmarks can check.
+   */
+  public Workspace workspace() {
+    return workspace;
   }
 
   /**
@@ -143,8 +158,8 @@ public final class Trainer implements AutoCloseable {
     long start = System.nanoTime();
     Tally tally = new Tally(classes(train), false);
     for (int b = 0; b < batches; b++) {
-      int[] indices = Arrays.copyOfRange(order, b * batchSize, Math.min(n, (b + 1) * batchSize));
-      step(train.select(indices), indices, epoch, b + 1, batches, tally);
+      Batch batch = Batch.gather(workspace, this, train, order, b * batchSize, Math.min(n, (b + 1) * batchSize));
+      step(batch, epoch, b + 1, batches, tally);
       listener.onBatchEnd(epoch, b + 1, batches, tally.loss(), tally.accuracy(), tally.examples() / since(start));
     }
     double trainSeconds = since(start);
@@ -161,17 +176,17 @@ public final class Trainer implements AutoCloseable {
     return result;
   }
 
-  private void step(Dataset batch, int[] indices, int epoch, int batchNumber, int batches, Tally tally) {
+  private void step(Batch batch, int epoch, int batchNumber, int batches, Tally tally) {
     long stepSeed = derive(seed, STEP_STREAM, epoch, batchNumber);
-    Context ctx = fuseSoftmax(Context.training(kernels, stepSeed));
+    Context ctx = fuseSoftmax(Context.training(kernels, stepSeed, workspace));
     Tensor output = model.forward(batch.inputs(), ctx);
-    Tensor grad = Tensor.zeros(output.shape());
+    Tensor grad = workspace.tensor(this, "lossGradient", output.shape());
     double value = loss.lossAndGradient(output, batch.labels(), batch.targets(), grad);
     if (!Double.isFinite(value)) {
-      throw Divergence.diagnose(model, fuseSoftmax(Context.training(kernels, stepSeed)), batch.inputs(), indices,
-          value, epoch, batchNumber, batches);
+      throw Divergence.diagnose(model, fuseSoftmax(Context.training(kernels, stepSeed)), batch.inputs(),
+          batch.indices(), value, epoch, batchNumber, batches);
     }
-    model.backward(grad, ctx);
+    model.backward(grad, ctx, false);
     optimizer.step(parameters);
     for (Parameter p : parameters) {
       p.zeroGrad();
@@ -204,8 +219,8 @@ public final class Trainer implements AutoCloseable {
   private Tally measure(Dataset data, int batchSize, boolean withConfusion) {
     Tally tally = new Tally(classes(data), withConfusion);
     for (int from = 0; from < data.size(); from += batchSize) {
-      Dataset batch = data.slice(from, Math.min(data.size(), from + batchSize));
-      Tensor output = model.forward(batch.inputs(), fuseSoftmax(Context.inference(kernels)));
+      Batch batch = Batch.gather(workspace, this, data, null, from, Math.min(data.size(), from + batchSize));
+      Tensor output = model.forward(batch.inputs(), fuseSoftmax(Context.inference(kernels, workspace)));
       tally.add(loss.loss(output, batch.labels(), batch.targets()), output, batch.labels(), batch.targets());
     }
     return tally;
@@ -220,7 +235,7 @@ public final class Trainer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code batchSize < 1} or the inputs do not fit the model
    */
   public Tensor predict(Tensor inputs, int batchSize) {
-    Tensor output = model.predict(inputs, kernels, batchSize);
+    Tensor output = model.predict(inputs, kernels, batchSize, workspace);
     if (lastLayer.activation() == Activation.SOFTMAX || !loss.fusesSoftmax()) {
       return output;
     }
@@ -245,7 +260,7 @@ public final class Trainer implements AutoCloseable {
                 + (out.rank() == 1 ? out.dim(0) + " classes" : "shape " + out + " per example"));
       }
     } else {
-      Shape targets = data.targets().shape().dropFirst();
+      Shape targets = data.targetShape();
       if (!targets.equals(out)) {
         throw new IllegalArgumentException(
             what + ": targets have shape " + targets + " per example but the model outputs " + out);
@@ -336,6 +351,7 @@ public final class Trainer implements AutoCloseable {
     private Loss loss;
     private Kernels kernels;
     private long seed;
+    private Workspace workspace;
 
     private Builder() {}
 
@@ -366,6 +382,12 @@ public final class Trainer implements AutoCloseable {
     /** Seeds shuffling and dropout; default 0. */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /** The workspace to reuse arrays from (tests pass {@link Workspace#poisoned()}); default a new one. */
+    Builder workspace(Workspace workspace) {
+      this.workspace = workspace;
       return this;
     }
 

@@ -222,6 +222,8 @@ class IdxReaderTest {
     assertArrayEquals(new int[] {4, 0, 9}, d.labels());
     assertEquals(Shape.of(2, 2, 1), d.exampleShape());
     assertEquals(4 / 255f, d.inputs().get(2, 1, 1, 0), 0f);
+    assertTrue(d.storesBytes(), "images stay bytes in memory");
+    assertArrayEquals(IdxReader.readImages(images).data(), d.inputs().data(), "the floats readImages gives");
   }
 
   @Test

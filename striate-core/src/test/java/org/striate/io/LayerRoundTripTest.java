@@ -38,8 +38,8 @@ import org.striate.tensor.Tensor;
  * added to {@link Layers} without a representative here fails the test.
  */
 class LayerRoundTripTest {
-  private static final Shape INPUT = Shape.of(7, 6, 4);
-  private static final Map<String, Map<String, Object>> REPRESENTATIVES = Map.ofEntries(
+  static final Shape INPUT = Shape.of(7, 6, 4);
+  static final Map<String, Map<String, Object>> REPRESENTATIVES = Map.ofEntries(
       entry("Add", Map.of("type", "Add", "name", "under_test")),
       entry("Concatenate", Map.of("type", "Concatenate", "name", "under_test", "axis", 1)),
       entry("AvgPool2D", Map.of("type", "AvgPool2D", "name", "under_test", "pool_size", List.of(2, 3),
@@ -132,7 +132,7 @@ class LayerRoundTripTest {
   }
 
   /** A graph in which {@code merge} joins the input with a 1x1 convolution of it, then a dense head. */
-  private static Functional merged(Layer merge) {
+  static Functional merged(Layer merge) {
     Node input = Node.input(INPUT);
     Node branch = Conv2D.builder(4).kernelSize(1, 1).name("branch").build().apply(input);
     return new Functional(input, Dense.builder(3).name("head").build().apply(merge.apply(input, branch)));

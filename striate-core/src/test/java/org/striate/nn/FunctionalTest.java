@@ -56,6 +56,23 @@ class FunctionalTest {
   }
 
   @Test
+  void gradientsOfATensorReadThreeTimesAddUpInReusedArraysAsInNewOnes() {
+    // x feeds ReLU, Tanh and Add, and Add hands one gradient to all three of its inputs.
+    Node input = Node.input(3, 3, 2);
+    Node x = new Conv2D(2, 1).apply(input);
+    Node sum = new Add().apply(x, new ReLU().apply(x), new Tanh().apply(x));
+    Functional m = new Functional(input, new Dense(2).apply(new Flatten().apply(sum)));
+    Tensor in = GradientCheck.random(Shape.of(2, 3, 3, 2), 8);
+    Tensor g = GradientCheck.random(Shape.of(2, 2), 9);
+    Workspace ws = Workspace.poisoned();
+    try (ScalarKernels k = new ScalarKernels(1)) {
+      Passes.Pass fresh = Passes.trainingPass(m, in, g, k, null, true, 1);
+      Passes.trainingPass(m, in, g, k, ws, true, 1).assertSameAs(fresh, "first pass");
+      Passes.trainingPass(m, in, g, k, ws, true, 1).assertSameAs(fresh, "second pass, arrays reused");
+    }
+  }
+
+  @Test
   void layersAreInTopologicalOrderAndNamedLikeKeras() {
     Functional m = residual();
     List<String> names = m.layers().stream().map(Layer::name).toList();
