@@ -1,0 +1,241 @@
+package org.striate.kernel.vector;
+
+import static org.striate.kernel.vector.ConvMicroKernel.L;
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
+import static org.striate.kernel.vector.ConvPlan.ceilDiv;
+
+import org.striate.kernel.ConvSpec;
+import org.striate.kernel.Parallel;
+import org.striate.kernel.Pointwise;
+
+/**
+ * Convolution as implicit GEMM on {@link ConvMicroKernel}: the im2col matrix is never built; the kernels read
+ * it from the input through the offset tables of a {@link ConvPlan}. Per group, with {@code P} output pixels
+ * and {@code K = kernelH * kernelW * inChannels / groups}:
+ *
+ * <pre>
+ *   forward          out (P x coutg)    = f(col (P x K) · W (K x coutg) + bias)   tiles stored with bias and f
+ *   backward input   gradCol (P x K)    = gradOut (P x coutg) · W^T              tiles added onto the pixels
+ *   backward weight  gradW (K x coutg) += col^T (K x P) · gradOut (P x coutg)     tiles added to gradW
+ * </pre>
+ *
+ * The weight (and, for the weight gradient, each block of the output gradient) is packed in slivers; products
+ * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one. The whole of
+ * {@code K} (forward) or {@code coutg} (input gradient) is one block: no shape Striate's models use needs more
+ * (a {@code K x 32} sliver of ResNet's 3x3x64 layers is 72 KiB, streamed from L2 at no measured cost).
+ *
+ * <p>Threads: forward splits the tiles of output pixels of all images, the input gradient splits images, the
+ * weight gradient splits its own rows (every thread reads every image). Every output element is then computed
+ * by one thread in an order fixed by the sizes alone, so results do not depend on the thread count at all.
+ * Products too small to repay handing work to another thread ({@link #MIN_PARALLEL_MACS}) stay on the caller.
+ */
+final class VectorConvolution {
+  /** Below this many multiply-adds per call (about 20 us on one core), one thread does all. */
+  static final long MIN_PARALLEL_MACS = 1L << 22;
+  /** Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB. */
+  static final int DEPTH_BLOCK = 256;
+
+  /** Runs a loop over {@code [0, units)} on the caller or across the threads: see {@link #run}. */
+  @FunctionalInterface
+  interface Split {
+    void run(int units, Parallel.RangeBody body);
+  }
+
+  private final Parallel parallel;
+  private final long minParallelMacs;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  VectorConvolution(Parallel parallel) {
+    this(parallel, MIN_PARALLEL_MACS);
+  }
+
+  /** Tests split even tiny convolutions across threads with {@code minParallelMacs = 0}. */
+  VectorConvolution(Parallel parallel, long minParallelMacs) {
+    this.parallel = parallel;
+    this.minParallelMacs = minParallelMacs;
+  }
+
+  /** {@code output = f(conv(input, weight) + bias)} for {@code f} the identity, ReLU or leaky ReLU. */
+  void forward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f, float alpha,
+      float[] output) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.forward(split(batch, spec), plan, batch, input, weight, bias, f, alpha, output,
+          this::source);
+      return;
+    }
+    boolean wide = plan.coutg > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.coutg, cols);
+    float[] packed = plan.packWeight(weight, cols, slivers,
+        scratch.get().packedWeight(plan.groups * slivers * plan.k * cols));
+    float[] packedBias = plan.packBias(bias, cols, slivers);
+    int tiles = ceilDiv(plan.pixels, rowsPer);
+    run(batch * tiles, batch * spec.macs(), (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      for (int u = from; u < to; ) {
+        int n = u / tiles;
+        int t0 = u % tiles;
+        int t1 = Math.min(tiles, t0 + to - u);
+        float[] src = plan.source(input, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = 0; g < plan.groups; g++) {
+          for (int sl = 0; sl < slivers; sl++) {
+            int bi = (g * slivers + sl) * plan.k * cols;
+            int chan = g * plan.coutg + sl * cols;
+            int liveCols = Math.min(cols, plan.coutg - sl * cols);
+            for (int t = t0; t < t1; t++) {
+              int q0 = t * rowsPer;
+              ConvMicroKernel.tile(wide, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
+                  s.tile);
+              TileMerge.store(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, packedBias,
+                  (g * slivers + sl) * cols, f, alpha,
+                  output, n * plan.outImage + q0 * plan.cout + chan, plan.cout);
+            }
+          }
+        }
+        u += t1 - t0;
+      }
+    });
+  }
+
+  /** {@code gradInput} (overwritten) {@code = conv^T(gradOutput, weight)}. */
+  void backwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.backwardInput(split(batch, spec), plan, batch, gradOutput, weight, gradInput,
+          this::source);
+      return;
+    }
+    boolean wide = plan.k > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.k, cols);
+    float[] packed = plan.packWeightTransposed(weight, cols, slivers,
+        scratch.get().packedWeight(plan.groups * slivers * plan.coutg * cols));
+    int[] outRows = ConvPlan.rowOffsets(plan.pixels, plan.cout);
+    int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
+    boolean[] contiguous = plan.contiguousChunks(L);
+    int tiles = ceilDiv(plan.pixels, rowsPer);
+    run(batch, batch * spec.macs(), (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      for (int n = from; n < to; n++) {
+        float[] target = plan.target(gradInput, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = 0; g < plan.groups; g++) {
+          int ai = n * plan.outImage + g * plan.coutg;
+          for (int sl = 0; sl < slivers; sl++) {
+            int bi = (g * slivers + sl) * plan.coutg * cols;
+            int liveCols = Math.min(cols, plan.k - sl * cols);
+            for (int t = 0; t < tiles; t++) {
+              int q0 = t * rowsPer;
+              ConvMicroKernel.tile(wide, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi,
+                  s.tile);
+              TileMerge.scatter(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
+                  base + g * plan.cg, plan.windows, q0, plan.taps, sl * cols, contiguous);
+            }
+          }
+        }
+        plan.finish(target, gradInput, n);
+      }
+    });
+  }
+
+  /** {@code gradWeight += col^T · gradOutput} and {@code gradBias += column sums of gradOutput} (if not null). */
+  void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight,
+      float[] gradBias) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, gradWeight, gradBias,
+          this::source);
+      return;
+    }
+    boolean wide = plan.coutg > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.coutg, cols);
+    int tiles = ceilDiv(plan.k, rowsPer);
+    run(plan.groups * tiles, batch * spec.macs(), (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      float[] packed = s.packedBlock(DEPTH_BLOCK * cols);
+      int lastGroup = (to - 1) / tiles;
+      for (int n = 0; n < batch; n++) {
+        float[] src = plan.source(input, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = from / tiles; g <= lastGroup; g++) {
+          int t0 = Math.max(from - g * tiles, 0);
+          int t1 = Math.min(to - g * tiles, tiles);
+          // The bias gradient of group g is summed by the thread that owns the group's first tile.
+          float[] sums = t0 == 0 ? gradBias : null;
+          for (int p0 = 0; p0 < plan.pixels; p0 += DEPTH_BLOCK) {
+            int depth = Math.min(DEPTH_BLOCK, plan.pixels - p0);
+            for (int sl = 0; sl < slivers; sl++) {
+              int chan = g * plan.coutg + sl * cols;
+              int liveCols = Math.min(cols, plan.coutg - sl * cols);
+              TileMerge.packRows(gradOutput, n * plan.outImage + p0 * plan.cout + chan, plan.cout, depth, cols,
+                  liveCols, packed, sums, chan);
+              for (int t = t0; t < t1; t++) {
+                int k0 = t * rowsPer;
+                ConvMicroKernel.tile(wide, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
+                    0, s.tile);
+                TileMerge.add(s.tile, cols, Math.min(rowsPer, plan.k - k0), liveCols, gradWeight,
+                    k0 * plan.cout + chan, plan.cout);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  private Split split(int batch, ConvSpec spec) {
+    long macs = batch * spec.macs();
+    return (units, body) -> run(units, macs, body);
+  }
+
+  /** The calling thread's buffer for a source image of {@code size} floats. */
+  private float[] source(int size) {
+    return scratch.get().source(size);
+  }
+
+  private void run(int units, long macs, Parallel.RangeBody body) {
+    if (macs < minParallelMacs) {
+      body.run(0, 0, units);
+    } else {
+      parallel.forRange(units, body);
+    }
+  }
+
+  /** One thread's buffers; they grow to the largest size asked for and are then reused. */
+  private static final class Scratch {
+    final float[] tile = new float[Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS)];
+    private float[] source = new float[0];
+    private float[] packedWeight = new float[0];
+    private float[] packedBlock = new float[0];
+
+    float[] source(int size) {
+      if (source.length < size) {
+        source = new float[size];
+      }
+      return source;
+    }
+
+    float[] packedWeight(int size) {
+      if (packedWeight.length < size) {
+        packedWeight = new float[size];
+      }
+      return packedWeight;
+    }
+
+    float[] packedBlock(int size) {
+      if (packedBlock.length < size) {
+        packedBlock = new float[size];
+      }
+      return packedBlock;
+    }
+  }
+}
