@@ -29,12 +29,12 @@ public final class VectorKernels implements Kernels {
 
   /**
    * @throws IllegalArgumentException if {@code threads < 1}
-   * @throws UnsupportedOperationException if the CPU has no 256-bit vectors (the Vector API would then emulate
-   *     them, far slower than scalar code)
+   * @throws UnsupportedOperationException if the CPU has no 256-bit vectors (the kernels' tiles are sized for at
+   *     least 8 floats per vector; with fewer they would be slower than scalar code)
    */
   public VectorKernels(int threads) {
     int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-    if (bits < MicroKernel.SPECIES.vectorBitSize()) {
+    if (bits < 256) {
       throw new UnsupportedOperationException(
           "VectorKernels: needs 256-bit vectors, but this CPU's preferred vector size is " + bits + " bits");
     }
