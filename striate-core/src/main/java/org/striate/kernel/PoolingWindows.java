@@ -1,5 +1,6 @@
 package org.striate.kernel;
 
+import java.util.Arrays;
 import org.striate.tensor.ConvGeometry;
 
 /**
@@ -43,6 +44,22 @@ public final class PoolingWindows {
     int rows = tapsWithin(oh * g.strideH() - g.padTop(), g.dilationH(), g.kernelH(), -top, g.inH() + bottom);
     int cols = tapsWithin(ow * g.strideW() - g.padLeft(), g.dilationW(), g.kernelW(), -left, g.inW() + right);
     return rows * cols;
+  }
+
+  /**
+   * Max pooling's backward pass for outputs {@code [outFrom, outTo)}, whose winners all lie in {@code [inFrom,
+   * inTo)} of the input: zeroes that range of {@code gradInput}, then adds each output's gradient to the input
+   * element {@code argmax} names ({@code -1}: a window of padding only, skipped), in output order.
+   */
+  public static void routeToWinners(float[] gradOutput, int[] argmax, int outFrom, int outTo, float[] gradInput,
+      int inFrom, int inTo) {
+    Arrays.fill(gradInput, inFrom, inTo, 0f);
+    for (int o = outFrom; o < outTo; o++) {
+      int winner = argmax[o];
+      if (winner >= 0) {
+        gradInput[winner] += gradOutput[o];
+      }
+    }
   }
 
   /** How many of the taps {@code start + i * dilation}, {@code i < kernel}, lie in {@code [lo, hi)}. */

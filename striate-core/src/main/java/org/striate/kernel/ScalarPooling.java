@@ -51,15 +51,9 @@ final class ScalarPooling {
   void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
     int inImage = g.inH() * g.inW() * channels;
     int outImage = g.outH() * g.outW() * channels;
-    parallel.forRange(batch, (chunk, from, to) -> {
-      Arrays.fill(gradInput, from * inImage, to * inImage, 0f);
-      for (int o = from * outImage; o < to * outImage; o++) {
-        int winner = argmax[o];
-        if (winner >= 0) {
-          gradInput[winner] += gradOutput[o];
-        }
-      }
-    });
+    parallel.forRange(batch, (chunk, from, to) ->
+        PoolingWindows.routeToWinners(gradOutput, argmax, from * outImage, to * outImage, gradInput,
+            from * inImage, to * inImage));
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {

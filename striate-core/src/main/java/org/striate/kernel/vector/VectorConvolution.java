@@ -1,12 +1,14 @@
 package org.striate.kernel.vector;
 
 import static org.striate.kernel.vector.ConvMicroKernel.L;
+import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
 
+import jdk.incubator.vector.FloatVector;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Parallel;
 import org.striate.kernel.Pointwise;
@@ -27,10 +29,14 @@ import org.striate.kernel.Pointwise;
  * {@code K} (forward) or {@code coutg} (input gradient) is one block: no shape Striate's models use needs more
  * (a {@code K x 32} sliver of ResNet's 3x3x64 layers is 72 KiB, streamed from L2 at no measured cost).
  *
- * <p>Threads: forward splits the tiles of output pixels of all images, the input gradient splits images, the
- * weight gradient splits its own rows (every thread reads every image). Every output element is then computed
- * by one thread in an order fixed by the sizes alone, so results do not depend on the thread count at all.
- * Products too small to repay handing work to another thread ({@link #MIN_PARALLEL_MACS}) stay on the caller.
+ * <p>Threads: forward splits the tiles of output pixels of all images and the input gradient splits images;
+ * every output element is then computed by one thread in an order fixed by the sizes alone, so these results
+ * do not depend on the thread count at all. The weight gradient splits images too: each thread sums its images
+ * into a partial gradient of its own, and the partials are added to the caller's in thread order, so the
+ * result is bit-identical for a fixed thread count. (Splitting the weight gradient's rows instead needs no
+ * partials, but every thread must then read and pack the whole output gradient, 11 MB a batch for
+ * mnist-convnet's first layer.) Products too small to repay handing work to another thread ({@link
+ * #MIN_PARALLEL_MACS}) stay on the caller.
  */
 final class VectorConvolution {
   /** Below this many multiply-adds per call (about 20 us on one core), one thread does all. */
@@ -159,37 +165,64 @@ final class VectorConvolution {
     int cols = wide ? WIDE_COLS : NARROW_COLS;
     int slivers = ceilDiv(plan.coutg, cols);
     int tiles = ceilDiv(plan.k, rowsPer);
-    run(plan.groups * tiles, batch * spec.macs(), (chunk, from, to) -> {
+    long macs = batch * spec.macs();
+    int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
+    float[][] weightParts = new float[chunks][];
+    float[][] biasParts = new float[chunks][];
+    run(batch, macs, (chunk, from, to) -> {
       Scratch s = scratch.get();
       float[] packed = s.packedBlock(DEPTH_BLOCK * cols);
-      int lastGroup = (to - 1) / tiles;
-      for (int n = 0; n < batch; n++) {
+      // Per chunk, not per thread: a pool thread may run two chunks of one call.
+      float[] gw = new float[spec.weightSize()];
+      float[] gb = gradBias == null ? null : new float[plan.cout];
+      for (int n = from; n < to; n++) {
         float[] src = plan.source(input, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
-        for (int g = from / tiles; g <= lastGroup; g++) {
-          int t0 = Math.max(from - g * tiles, 0);
-          int t1 = Math.min(to - g * tiles, tiles);
-          // The bias gradient of group g is summed by the thread that owns the group's first tile.
-          float[] sums = t0 == 0 ? gradBias : null;
+        for (int g = 0; g < plan.groups; g++) {
           for (int p0 = 0; p0 < plan.pixels; p0 += DEPTH_BLOCK) {
             int depth = Math.min(DEPTH_BLOCK, plan.pixels - p0);
             for (int sl = 0; sl < slivers; sl++) {
               int chan = g * plan.coutg + sl * cols;
               int liveCols = Math.min(cols, plan.coutg - sl * cols);
               TileMerge.packRows(gradOutput, n * plan.outImage + p0 * plan.cout + chan, plan.cout, depth, cols,
-                  liveCols, packed, sums, chan);
-              for (int t = t0; t < t1; t++) {
+                  liveCols, packed, gb, chan);
+              for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 ConvMicroKernel.tile(wide, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
                     0, s.tile);
-                TileMerge.add(s.tile, cols, Math.min(rowsPer, plan.k - k0), liveCols, gradWeight,
-                    k0 * plan.cout + chan, plan.cout);
+                TileMerge.add(s.tile, cols, Math.min(rowsPer, plan.k - k0), liveCols, gw, k0 * plan.cout + chan,
+                    plan.cout);
               }
             }
           }
         }
       }
+      weightParts[chunk] = gw;
+      biasParts[chunk] = gb;
     });
+    addInOrder(weightParts, gradWeight);
+    if (gradBias != null) {
+      addInOrder(biasParts, gradBias);
+    }
+  }
+
+  /** {@code total[i] += parts[0][i] + parts[1][i] + ...}, summed in that order. */
+  private static void addInOrder(float[][] parts, float[] total) {
+    int i = 0;
+    for (; i + L <= total.length; i += L) {
+      FloatVector sum = FloatVector.fromArray(SPECIES, total, i);
+      for (float[] part : parts) {
+        sum = sum.add(FloatVector.fromArray(SPECIES, part, i));
+      }
+      sum.intoArray(total, i);
+    }
+    for (; i < total.length; i++) {
+      float sum = total[i];
+      for (float[] part : parts) {
+        sum += part[i];
+      }
+      total[i] = sum;
+    }
   }
 
   private Split split(int batch, ConvSpec spec) {

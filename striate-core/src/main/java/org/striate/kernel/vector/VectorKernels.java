@@ -12,7 +12,7 @@ import org.striate.tensor.ConvGeometry;
  * {@link Kernels} on the JDK's incubating Vector API: GEMM is {@link VectorGemm}, convolution {@link
  * VectorConvolution} (implicit GEMM) and {@link DepthwiseConvolution}, pooling {@link VectorPooling}, the
  * element-wise kernels {@link VectorElementwise}. What vectors do not speed up stays the {@link ScalarKernels}
- * code: max pooling's backward scatter, sigmoid, tanh and softmax (they evaluate {@code exp}).
+ * code: sigmoid, tanh and softmax (they evaluate {@code exp}).
  *
  * <p>Needs the {@code jdk.incubator.vector} module ({@code java --add-modules jdk.incubator.vector}). Do not
  * construct it directly: {@link Kernels#create(int)} picks it when the module is present and falls back to
@@ -94,7 +94,7 @@ public final class VectorKernels implements Kernels {
   @Override
   public void maxPool2dBackward(
       ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
-    scalar.maxPool2dBackward(g, batch, channels, gradOutput, argmax, gradInput);
+    pooling.maxBackward(g, batch, channels, gradOutput, argmax, gradInput);
   }
 
   @Override

@@ -16,8 +16,8 @@ import org.striate.tensor.ConvGeometry;
 /**
  * Max and average pooling on vectors of {@link ConvMicroKernel#L} channels (contiguous in NHWC), with the
  * arithmetic of the scalar kernels lane by lane, so results are bit-identical to them; the last {@code channels
- * % L} channels run the scalar loops. Max pooling's backward pass is a scatter, which vectors do not speed up:
- * the caller keeps the scalar one.
+ * % L} channels run the scalar loops. Max pooling's backward pass is a scatter, which vectors do not speed up;
+ * it is here only to stay on the caller's thread when small.
  *
  * <p>Forward passes split the output rows {@code (n, oh)}; average pooling's backward pass splits images, since
  * overlapping windows add into the same input elements. Passes smaller than {@link #MIN_PARALLEL_FLOATS} run on
@@ -84,6 +84,15 @@ final class VectorPooling {
     }
     best.intoArray(output, o);
     winner.intoArray(argmax, o);
+  }
+
+  /** Max pooling's gradient: see {@link PoolingWindows#routeToWinners}; splits images across threads. */
+  void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
+    int inImage = g.inH() * g.inW() * channels;
+    int outImage = g.outH() * g.outW() * channels;
+    run(batch, gradInput.length, (chunk, from, to) ->
+        PoolingWindows.routeToWinners(gradOutput, argmax, from * outImage, to * outImage, gradInput,
+            from * inImage, to * inImage));
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {

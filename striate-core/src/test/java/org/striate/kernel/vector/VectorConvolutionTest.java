@@ -21,9 +21,9 @@ import org.striate.tensor.Padding;
  * The vector convolutions against {@link ScalarKernels} on awkward sizes: batch 1 and 3; 1, 7, 8, 9, 17, 32 and
  * 33 channels (either side of the vector length and the tile widths); 1x1, 3x1, 3x3 and 5x5 kernels; strides,
  * dilation, asymmetric padding, groups, depthwise (with and without a multiplier) and transposed geometries;
- * each on 1, 2 and 3 threads with work split even for tiny sizes. Results must be bit-identical on repeats and
- * across thread counts (every element is computed by one thread in a fixed order). Surefire runs this with the
- * Vector API's bounds checks on.
+ * each on 1, 2 and 3 threads with work split even for tiny sizes. Results must be bit-identical on repeats, and
+ * the forward pass and input gradient also across thread counts (every element is computed by one thread in a
+ * fixed order). Surefire runs this with the Vector API's bounds checks on.
  */
 class VectorConvolutionTest {
   private static final ScalarKernels ORACLE = new ScalarKernels(1);
@@ -177,7 +177,6 @@ class VectorConvolutionTest {
       float[] boundWeight = abs(initialWeight);
       float[] boundBias = abs(initialBias);
       ORACLE.conv2dBackwardWeight(spec, c.batch, abs(input), abs(gradOutput), boundWeight, boundBias);
-      float[][] first = null;
       for (int threads = 1; threads <= 3; threads++) {
         String where = c + ", threads=" + threads;
         try (Parallel parallel = new Parallel(threads)) {
@@ -197,9 +196,7 @@ class VectorConvolutionTest {
           float[] noBias = initialWeight.clone();
           conv.backwardWeight(spec, c.batch, input, gradOutput, noBias, null);
           assertArrayEquals(runs[0], noBias, where + " weight gradient without bias");
-          first = first == null ? runs : first;
-          assertArrayEquals(first[0], runs[0], where + " weight gradient against 1 thread");
-          assertArrayEquals(first[1], runs[1], where + " bias gradient against 1 thread");
+          // Each thread sums its own images: the order of the sums, and so the rounding, follows the thread count.
         }
       }
     }

@@ -38,7 +38,7 @@ class VectorPoolingTest {
       new Case(1, 2, 1, 2, 1, 1, 1, 3, 1, Padding.explicit(1, 2, 0, 0))); // a window of padding only
 
   @Test
-  void maxPoolingIsTheScalarOneBitForBit() {
+  void maxPoolingAndItsGradientAreTheScalarOnesBitForBit() {
     for (Case c : CASES) {
       for (int channels : CHANNELS) {
         ConvGeometry g = c.geometry();
@@ -48,6 +48,9 @@ class VectorPoolingTest {
         float[] expected = new float[outSize];
         int[] expectedArgmax = new int[outSize];
         ORACLE.maxPool2dForward(g, c.batch, channels, input, expected, expectedArgmax);
+        float[] gradOutput = VectorConvolutionTest.random(outSize, 6);
+        float[] expectedGrad = new float[input.length];
+        ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, expectedGrad);
         for (int threads = 1; threads <= 3; threads++) {
           try (Parallel parallel = new Parallel(threads)) {
             VectorPooling pooling = new VectorPooling(parallel, 0);
@@ -56,6 +59,9 @@ class VectorPoolingTest {
             pooling.maxForward(g, c.batch, channels, input, out, argmax);
             assertArrayEquals(expected, out, where + " max, threads=" + threads);
             assertArrayEquals(expectedArgmax, argmax, where + " argmax, threads=" + threads);
+            float[] grad = VectorConvolutionTest.filled(input.length, 123f);
+            pooling.maxBackward(g, c.batch, channels, gradOutput, argmax, grad);
+            assertArrayEquals(expectedGrad, grad, where + " max backward, threads=" + threads);
           }
         }
       }
