@@ -36,13 +36,16 @@ final class ConvMicroKernel {
 
   private ConvMicroKernel() {}
 
-  /** {@link #wide} or {@link #narrow}; vectors do not cross this call, so it costs nothing to keep apart. */
+  /**
+   * {@link #wide}, or {@link #narrow} with tile rows {@code narrowStride} apart; vectors do not cross this call,
+   * so it costs nothing to keep apart.
+   */
   static void tile(boolean wide, int kc, float[] a, int base, int[] rows, int ri, int[] depth, int di, float[] b,
-      int bi, float[] tile) {
+      int bi, float[] tile, int narrowStride) {
     if (wide) {
       wide(kc, a, base, rows, ri, depth, di, b, bi, tile);
     } else {
-      narrow(kc, a, base, rows, ri, depth, di, b, bi, tile);
+      narrow(kc, a, base, rows, ri, depth, di, b, bi, tile, narrowStride);
     }
   }
 
@@ -108,11 +111,13 @@ final class ConvMicroKernel {
   }
 
   /**
-   * {@code tile[r * NARROW_COLS + j] = sum over p < kc of A(r, p) * b[bi + p * NARROW_COLS + j]} for {@code r <
-   * NARROW_ROWS}, summed as in {@link #wide}.
+   * {@code tile[r * ts + j] = sum over p < kc of A(r, p) * b[bi + p * NARROW_COLS + j]} for {@code r <
+   * NARROW_ROWS} and {@code j < min(ts, NARROW_COLS)}, summed as in {@link #wide}. Rows are written in order,
+   * each as a whole vector, so with {@code ts} smaller than a vector a row's first {@code ts} floats survive and
+   * the tile comes out compact: the rows of a product with {@code ts} columns, one after the other.
    */
   static void narrow(int kc, float[] a, int base, int[] rows, int ri, int[] depth, int di, float[] b, int bi,
-      float[] tile) {
+      float[] tile, int ts) {
     FloatVector c0 = FloatVector.zero(SPECIES);
     FloatVector c1 = c0;
     FloatVector c2 = c0;
@@ -154,16 +159,16 @@ final class ConvMicroKernel {
       c11 = FloatVector.broadcast(SPECIES, a[a11 + q]).fma(v, c11);
     }
     c0.intoArray(tile, 0);
-    c1.intoArray(tile, L);
-    c2.intoArray(tile, 2 * L);
-    c3.intoArray(tile, 3 * L);
-    c4.intoArray(tile, 4 * L);
-    c5.intoArray(tile, 5 * L);
-    c6.intoArray(tile, 6 * L);
-    c7.intoArray(tile, 7 * L);
-    c8.intoArray(tile, 8 * L);
-    c9.intoArray(tile, 9 * L);
-    c10.intoArray(tile, 10 * L);
-    c11.intoArray(tile, 11 * L);
+    c1.intoArray(tile, ts);
+    c2.intoArray(tile, 2 * ts);
+    c3.intoArray(tile, 3 * ts);
+    c4.intoArray(tile, 4 * ts);
+    c5.intoArray(tile, 5 * ts);
+    c6.intoArray(tile, 6 * ts);
+    c7.intoArray(tile, 7 * ts);
+    c8.intoArray(tile, 8 * ts);
+    c9.intoArray(tile, 9 * ts);
+    c10.intoArray(tile, 10 * ts);
+    c11.intoArray(tile, 11 * ts);
   }
 }

@@ -170,6 +170,21 @@ final class ConvPlan {
   }
 
   /**
+   * The bias of a one-group convolution repeated for {@code rows} output pixels and a vector more: {@code
+   * bias[i % cout]} at {@code i}, for compact tiles; null for a null bias.
+   */
+  float[] repeatBias(float[] bias, int rows) {
+    if (bias == null) {
+      return null;
+    }
+    float[] repeated = new float[rows * cout + ConvMicroKernel.L];
+    for (int i = 0; i < repeated.length; i++) {
+      repeated[i] = bias[i % cout];
+    }
+    return repeated;
+  }
+
+  /**
    * Group {@code g}'s block of the weight transposed, a {@code coutg x K} matrix, in slivers of {@code cols}
    * columns: element {@code (o, s * cols + j)} at {@code ((g * slivers + s) * coutg + o) * cols + j}, zero past
    * {@code K}.

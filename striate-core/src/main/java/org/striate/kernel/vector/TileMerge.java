@@ -5,6 +5,7 @@ import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.striate.kernel.Pointwise;
 
@@ -44,6 +45,25 @@ final class TileMerge {
           out[at + j] = tile[t + j];
         }
       }
+    }
+  }
+
+  /**
+   * {@link #store} for a compact tile ({@link ConvMicroKernel#narrow} with {@code ts} the output's row length):
+   * {@code out[o + i] = f(tile[i] + bias[i])} for {@code i < n}, {@code bias} repeated to the tile's length
+   * ({@link ConvPlan#repeatBias}) or null.
+   */
+  static void storeCompact(float[] tile, int n, float[] bias, Pointwise f, float alpha, float[] out, int o) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector x = FloatVector.fromArray(SPECIES, tile, i);
+      if (bias != null) {
+        x = x.add(FloatVector.fromArray(SPECIES, bias, i));
+      }
+      activate(x, f, alpha).intoArray(out, o + i);
+    }
+    for (; i < n; i++) {
+      out[o + i] = activate(bias == null ? tile[i] : tile[i] + bias[i], f, alpha);
     }
   }
 
@@ -116,6 +136,18 @@ final class TileMerge {
     }
   }
 
+  /** {@link #add} for a compact tile whose rows are consecutive in {@code target}: {@code target[o + i] += tile[i]}. */
+  static void addCompact(float[] tile, int n, float[] target, int o) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector.fromArray(SPECIES, tile, i).add(FloatVector.fromArray(SPECIES, target, o + i))
+          .intoArray(target, o + i);
+    }
+    for (; i < n; i++) {
+      target[o + i] = tile[i] + target[o + i];
+    }
+  }
+
   /**
    * Packs rows {@code [0, rows)} of a row-major matrix ({@code src[s + r * ld + j]}, {@code j < liveCols}) as
    * one sliver {@code packed[r * cols + j]}, zero past {@code liveCols}; when {@code sums} is not null, also adds
@@ -133,6 +165,31 @@ final class TileMerge {
         }
         if (sums != null) {
           total.add(FloatVector.fromArray(SPECIES, sums, sumsAt + v)).intoArray(sums, sumsAt + v);
+        }
+      }
+      return;
+    }
+    if (cols == L) {
+      // One vector a row, its dead lanes zeroed; rows whose vector would run past the array go through the loop
+      // below.
+      VectorMask<Float> live = SPECIES.indexInRange(0, liveCols);
+      FloatVector zero = FloatVector.zero(SPECIES);
+      FloatVector total = zero;
+      int r = 0;
+      for (; r < rows && s + r * ld + L <= src.length; r++) {
+        FloatVector x = zero.blend(FloatVector.fromArray(SPECIES, src, s + r * ld), live);
+        x.intoArray(packed, r * cols);
+        total = total.add(x);
+      }
+      for (; r < rows; r++) {
+        for (int j = 0; j < L; j++) {
+          packed[r * cols + j] = j < liveCols ? src[s + r * ld + j] : 0f;
+        }
+        total = total.add(FloatVector.fromArray(SPECIES, packed, r * cols));
+      }
+      if (sums != null) {
+        for (int j = 0; j < liveCols; j++) {
+          sums[sumsAt + j] = total.lane(j) + sums[sumsAt + j];
         }
       }
       return;

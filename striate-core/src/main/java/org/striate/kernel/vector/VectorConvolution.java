@@ -79,7 +79,9 @@ final class VectorConvolution {
     int slivers = ceilDiv(plan.coutg, cols);
     float[] packed = plan.packWeight(weight, cols, slivers,
         scratch.get().packedWeight(plan.groups * slivers * plan.k * cols));
-    float[] packedBias = plan.packBias(bias, cols, slivers);
+    // A narrow product of one group is one sliver whose rows are rows of the output: its tiles come compact.
+    boolean compact = !wide && plan.groups == 1;
+    float[] packedBias = compact ? plan.repeatBias(bias, NARROW_ROWS) : plan.packBias(bias, cols, slivers);
     int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch * tiles, batch * spec.macs(), (chunk, from, to) -> {
       Scratch s = scratch.get();
@@ -96,11 +98,16 @@ final class VectorConvolution {
             int liveCols = Math.min(cols, plan.coutg - sl * cols);
             for (int t = t0; t < t1; t++) {
               int q0 = t * rowsPer;
+              int o = n * plan.outImage + q0 * plan.cout + chan;
+              int liveRows = Math.min(rowsPer, plan.pixels - q0);
               ConvMicroKernel.tile(wide, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
-                  s.tile);
-              TileMerge.store(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, packedBias,
-                  (g * slivers + sl) * cols, f, alpha,
-                  output, n * plan.outImage + q0 * plan.cout + chan, plan.cout);
+                  s.tile, compact ? plan.coutg : cols);
+              if (compact) {
+                TileMerge.storeCompact(s.tile, liveRows * plan.coutg, packedBias, f, alpha, output, o);
+              } else {
+                TileMerge.store(s.tile, cols, liveRows, liveCols, packedBias, (g * slivers + sl) * cols, f, alpha,
+                    output, o, plan.cout);
+              }
             }
           }
         }
@@ -140,7 +147,7 @@ final class VectorConvolution {
             for (int t = 0; t < tiles; t++) {
               int q0 = t * rowsPer;
               ConvMicroKernel.tile(wide, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi,
-                  s.tile);
+                  s.tile, cols);
               TileMerge.scatter(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
                   base + g * plan.cg, plan.windows, q0, plan.taps, sl * cols, contiguous);
             }
@@ -165,6 +172,7 @@ final class VectorConvolution {
     int cols = wide ? WIDE_COLS : NARROW_COLS;
     int slivers = ceilDiv(plan.coutg, cols);
     int tiles = ceilDiv(plan.k, rowsPer);
+    boolean compact = !wide && plan.groups == 1; // as in forward: tile rows are rows of the weight gradient
     long macs = batch * spec.macs();
     int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
     float[][] weightParts = new float[chunks][];
@@ -188,10 +196,14 @@ final class VectorConvolution {
                   liveCols, packed, gb, chan);
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
+                int liveRows = Math.min(rowsPer, plan.k - k0);
                 ConvMicroKernel.tile(wide, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
-                    0, s.tile);
-                TileMerge.add(s.tile, cols, Math.min(rowsPer, plan.k - k0), liveCols, gw, k0 * plan.cout + chan,
-                    plan.cout);
+                    0, s.tile, compact ? plan.coutg : cols);
+                if (compact) {
+                  TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);
+                } else {
+                  TileMerge.add(s.tile, cols, liveRows, liveCols, gw, k0 * plan.cout + chan, plan.cout);
+                }
               }
             }
           }
