@@ -1,9 +1,9 @@
 package org.striate.kernel.vector;
 
 import static org.striate.kernel.vector.ConvMicroKernel.L;
-import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
@@ -25,9 +25,19 @@ import org.striate.kernel.Pointwise;
  * </pre>
  *
  * The weight (and, for the weight gradient, each block of the output gradient) is packed in slivers; products
- * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one. The whole of
- * {@code K} (forward) or {@code coutg} (input gradient) is one block: no shape Striate's models use needs more
- * (a {@code K x 32} sliver of ResNet's 3x3x64 layers is 72 KiB, streamed from L2 at no measured cost).
+ * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one. A narrow
+ * product of one group has a single sliver whose tile rows are rows of the output (or of the weight gradient),
+ * so its tiles are written compact and finished with whole vectors. The whole of {@code K} (forward) or
+ * {@code coutg} (input gradient) is one block, without the cache blocking of {@link VectorGemm}: the forward
+ * pass of a ResNet 3x3x64 layer, whose {@code K x 32} slivers are 72 KiB and so stream from L2, ran the fastest
+ * of all the shapes measured (163 GFLOP/s on one core).
+ *
+ * <p>The shallow first layers (one input channel, {@code K} = 9 or 25) go the same way: the wide tile is the
+ * "direct" kernel vectorised over output channels (each input pixel broadcast into a row of filters), only
+ * finished through a tile buffer. Finishing it in registers instead (bias, activation and stores in the
+ * kernel) made the method too large for C2 to inline the Vector API calls and halved the speed; what bounds
+ * mnist-convnet's first layer is writing its 11 MB output (the kernel alone ran at 141 GFLOP/s, with the
+ * stores at 70).
  *
  * <p>Threads: forward splits the tiles of output pixels of all images and the input gradient splits images;
  * every output element is then computed by one thread in an order fixed by the sizes alone, so these results
@@ -39,7 +49,7 @@ import org.striate.kernel.Pointwise;
  * #MIN_PARALLEL_MACS}) stay on the caller.
  */
 final class VectorConvolution {
-  /** Below this many multiply-adds per call (about 20 us on one core), one thread does all. */
+  /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
   static final long MIN_PARALLEL_MACS = 1L << 22;
   /** Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB. */
   static final int DEPTH_BLOCK = 256;
