@@ -105,42 +105,40 @@ final class DepthwiseConvolution {
       int c0 = from * L;
       int c1 = Math.min(c, to * L);
       int vectorEnd = c0 + (c1 - c0) / L * L;
+      // Sums over all images, pixel by pixel: each image is read once (a tap-by-tap order re-read it from memory
+      // once per tap and ran at 8 GFLOP/s). Row t of sums is tap t, row taps the bias.
+      float[] sums = new float[(taps + 1) * c];
       for (int n = 0; n < batch; n++) {
         float[] src = plan.source(input, n, buffers.apply(plan.sourceImage));
         int base = plan.sourceBase(n);
-        int out = n * plan.outImage;
-        for (int ch = c0; ch < vectorEnd; ch += L) {
-          for (int t = 0; t < taps; t++) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int q = 0; q < plan.pixels; q++) {
-              acc = FloatVector.fromArray(SPECIES, src, base + plan.windows[q] + plan.taps[t] + ch)
-                  .fma(FloatVector.fromArray(SPECIES, gradOutput, out + q * c + ch), acc);
+        for (int q = 0; q < plan.pixels; q++) {
+          int w = base + plan.windows[q];
+          int o = n * plan.outImage + q * c;
+          for (int ch = c0; ch < vectorEnd; ch += L) {
+            FloatVector g = FloatVector.fromArray(SPECIES, gradOutput, o + ch);
+            for (int t = 0; t < taps; t++) {
+              int at = t * c + ch;
+              FloatVector.fromArray(SPECIES, src, w + plan.taps[t] + ch)
+                  .fma(g, FloatVector.fromArray(SPECIES, sums, at))
+                  .intoArray(sums, at);
             }
-            acc.add(FloatVector.fromArray(SPECIES, gradWeight, t * c + ch)).intoArray(gradWeight, t * c + ch);
+            g.add(FloatVector.fromArray(SPECIES, sums, taps * c + ch)).intoArray(sums, taps * c + ch);
           }
-          if (gradBias != null) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int q = 0; q < plan.pixels; q++) {
-              acc = acc.add(FloatVector.fromArray(SPECIES, gradOutput, out + q * c + ch));
+          for (int ch = vectorEnd; ch < c1; ch++) {
+            float g = gradOutput[o + ch];
+            for (int t = 0; t < taps; t++) {
+              sums[t * c + ch] = Math.fma(src[w + plan.taps[t] + ch], g, sums[t * c + ch]);
             }
-            acc.add(FloatVector.fromArray(SPECIES, gradBias, ch)).intoArray(gradBias, ch);
+            sums[taps * c + ch] += g;
           }
         }
-        for (int ch = vectorEnd; ch < c1; ch++) {
-          for (int t = 0; t < taps; t++) {
-            float acc = 0f;
-            for (int q = 0; q < plan.pixels; q++) {
-              acc = Math.fma(src[base + plan.windows[q] + plan.taps[t] + ch], gradOutput[out + q * c + ch], acc);
-            }
-            gradWeight[t * c + ch] = acc + gradWeight[t * c + ch];
-          }
-          if (gradBias != null) {
-            float acc = 0f;
-            for (int q = 0; q < plan.pixels; q++) {
-              acc += gradOutput[out + q * c + ch];
-            }
-            gradBias[ch] = acc + gradBias[ch];
-          }
+      }
+      for (int ch = c0; ch < c1; ch++) {
+        for (int t = 0; t < taps; t++) {
+          gradWeight[t * c + ch] = sums[t * c + ch] + gradWeight[t * c + ch];
+        }
+        if (gradBias != null) {
+          gradBias[ch] = sums[taps * c + ch] + gradBias[ch];
         }
       }
     });
