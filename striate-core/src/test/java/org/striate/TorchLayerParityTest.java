@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
+import org.striate.kernel.vector.VectorKernels;
 import org.striate.nn.Context;
 import org.striate.nn.Layer;
 import org.striate.nn.Layers;
@@ -27,7 +28,7 @@ import org.striate.tensor.Tensor;
  * Every layer fixture under {@code fixtures/layers/} (see {@code tools/README.md}): the layer built from the
  * fixture's config, with the fixture's parameters, must reproduce PyTorch's output, input gradient and
  * parameter gradients within {@link Fixture#LAYER_TOLERANCE} ({@code 1e-5 + 1e-4 |expected|}), on the scalar
- * kernels. Where a fixture has them, {@code "training": false} runs the layer as at inference (with gradients),
+ * kernels and on the vector kernels. Where a fixture has them, {@code "training": false} runs the layer as at inference (with gradients),
  * and {@code "state_after"} holds the non-trainable parameters after the pass (batch normalisation's moving
  * averages), compared within {@link Fixture#OPTIMIZER_TOLERANCE}.
  */
@@ -52,10 +53,18 @@ class TorchLayerParityTest {
 
   @TestFactory
   Stream<DynamicTest> layerMatchesPyTorch() {
-    return Fixture.all("layers").stream().map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f)));
+    return Fixture.all("layers").stream()
+        .map(f -> DynamicTest.dynamicTest(f.name(), () -> check(f, new ScalarKernels(1))));
   }
 
-  private static void check(Fixture f) {
+  /** The same fixtures on the vector kernels (two threads), which every model runs on by default. */
+  @TestFactory
+  Stream<DynamicTest> layerMatchesPyTorchOnTheVectorKernels() {
+    return Fixture.all("layers").stream()
+        .map(f -> DynamicTest.dynamicTest(f.name() + " (vector)", () -> check(f, new VectorKernels(2))));
+  }
+
+  private static void check(Fixture f, Kernels chosen) {
     Map<String, Object> config = Fixture.config(f.get("layer"));
     // Merge layers' fixtures list their inputs ("inputs", "grad_inputs"); the others have one ("input").
     boolean merge = f.has("inputs");
@@ -69,7 +78,7 @@ class TorchLayerParityTest {
     layer.build(shapes, new SplittableRandom(0));
     copyParameters(f.name(), f.get("params"), layer);
     boolean training = !f.has("training") || f.get("training").booleanValue();
-    try (Kernels kernels = new ScalarKernels(1)) {
+    try (Kernels kernels = chosen) {
       Context ctx = training ? Context.training(kernels, 1) : Context.inferenceWithGradients(kernels);
       Tensor output = layer.forward(inputs, ctx);
       f.assertClose("output", Fixture.tensor(f.get("output")), output, Fixture.LAYER_TOLERANCE);

@@ -52,7 +52,18 @@ public interface Kernels extends AutoCloseable {
       boolean accumulate, float[] c, int cOffset, int ldc);
 
   /** Convolution: {@code output} (overwritten) {@code = conv(input, weight) + bias}; {@code bias} may be null. */
-  void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output);
+  default void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output) {
+    conv2dForward(spec, batch, input, weight, bias, Pointwise.IDENTITY, 0f, output);
+  }
+
+  /**
+   * Convolution with its activation in the same pass: {@code output} (overwritten) {@code = f(conv(input,
+   * weight) + bias)}, exactly {@link #conv2dForward(ConvSpec, int, float[], float[], float[], float[])} followed
+   * by {@link #pointwiseForward} in place, without a second pass over the output for the identity, ReLU and
+   * leaky ReLU. The pre-activation is not kept: backward needs only the output (see {@link Pointwise}).
+   */
+  void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f, float alpha,
+      float[] output);
 
   /** The gradient with respect to the input, written over {@code gradInput}. */
   void conv2dBackwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput);
@@ -91,7 +102,8 @@ public interface Kernels extends AutoCloseable {
 
   /**
    * {@code gradX[i] = f'(x[i]) * gradY[i]}, overwriting {@code gradX}. {@code y = f(x)} is passed because
-   * sigmoid and tanh derive from it; {@code gradX} may be the same array as {@code gradY}.
+   * sigmoid and tanh derive from it; {@code gradX} may be the same array as {@code gradY}. Passing {@code y} as
+   * {@code x} gives the same result for every {@code f} when {@code alpha >= 0} (see {@link Pointwise}).
    */
   void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n);
 

@@ -87,8 +87,12 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output) {
+  public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f,
+      float alpha, float[] output) {
     convolution.forward(spec, batch, input, weight, bias, output);
+    if (f != Pointwise.IDENTITY) {
+      pointwiseForward(f, alpha, output, output, batch * spec.outputImageSize());
+    }
   }
 
   @Override

@@ -50,6 +50,26 @@ public enum Activation {
         "activation must be one of linear, relu, leaky_relu, sigmoid, tanh, softmax, got '" + name + "'");
   }
 
+  /**
+   * Whether a kernel can apply this activation in the same pass as the product before it ({@link
+   * Kernels#conv2dForward(org.striate.kernel.ConvSpec, int, float[], float[], float[], Pointwise, float, float[])}):
+   * every one but softmax, which works across the channels. The derivatives of these can be had from the output
+   * alone (see {@link Pointwise}), so the pre-activation need not be kept.
+   */
+  boolean fusesIntoKernels() {
+    return pointwise != null;
+  }
+
+  /** The element-wise function, null for softmax. */
+  Pointwise pointwise() {
+    return pointwise;
+  }
+
+  /** The slope of leaky ReLU's negative side, 0 for the others. */
+  float alpha() {
+    return alpha;
+  }
+
   /** {@code y = f(x)}; {@code y} may be {@code x} except for softmax. */
   void forward(Kernels kernels, Tensor x, Tensor y) {
     int n = x.size();

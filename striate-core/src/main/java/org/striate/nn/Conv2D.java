@@ -93,14 +93,23 @@ public final class Conv2D extends BaseConv2D {
     return Window.of(specFor(inputShape()).geometry());
   }
 
+  /** {@code pre} is {@code out} when the kernel applied the activation (see {@link #forward}). */
   private record Saved(Tensor input, Tensor pre, Tensor out) {}
 
   @Override
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
+    float[] biasData = useBias ? bias.value().data() : null;
+    if (activation.fusesIntoKernels()) {
+      // The kernel applies the activation; its derivative comes from the output alone, so no pre-activation.
+      Tensor out = ctx.buffer(this, "out", outputShape().withBatch(batch));
+      ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(), biasData,
+          activation.pointwise(), activation.alpha(), out.data());
+      ctx.save(this, new Saved(input, out, out));
+      return out;
+    }
     Tensor pre = ctx.buffer(this, "pre", outputShape().withBatch(batch));
-    ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(),
-        useBias ? bias.value().data() : null, pre.data());
+    ctx.kernels().conv2dForward(spec, batch, input.data(), kernel.value().data(), biasData, pre.data());
     Tensor out = activate(activation, pre, ctx);
     ctx.save(this, new Saved(input, pre, out));
     return out;

@@ -4,26 +4,30 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The inner kernel of {@link VectorGemm}: an {@code MR x NR = 6 x 16} block of {@code C} held in twelve
- * 256-bit registers while a packed sliver of {@code A} ({@code kc x MR}) meets a packed sliver of {@code B}
- * ({@code kc x NR}).
+ * The inner kernel of {@link VectorGemm}: an {@code MR x NR = 6 x 2L} block of {@code C} held in twelve vector
+ * registers of {@code L} floats while a packed sliver of {@code A} ({@code kc x MR}) meets a packed sliver of
+ * {@code B} ({@code kc x NR}). The vectors are {@link ConvMicroKernel#SPECIES}, the CPU's preferred size: 16
+ * floats on AVX-512, where this kernel runs twice as fast as with 256-bit vectors (square 512: about 200
+ * against 100 GFLOP/s of CPU time on one core). Every kernel of the package must use the same species: a JVM
+ * that runs vector code of two sizes sees both in the profiles of the Vector API's shared methods, and C2 then
+ * compiles the kernels of one size badly (measured: the convolutions ran 3 to 17 times slower after a 256-bit
+ * GEMM had run in the same JVM).
  *
- * <p>Why this shape: on AVX2/AVX-512 x86 the 6 x 16 tile keeps 12 accumulators, 2 loaded rows of {@code B} and
+ * <p>Why this shape: on AVX2/AVX-512 x86 the 6 x 2L tile keeps 12 accumulators, 2 loaded rows of {@code B} and
  * one broadcast of {@code A} in registers, and each step does 12 FMAs for 2 loads and 6 broadcasts, enough to
- * reach the FMA peak. Wider tiles (8 x 16, 6 x 32) measured slower or erratic. The method is deliberately
- * short: C2 stops inlining Vector API calls once a method's IR grows past {@code NodeCountInliningCutoff},
- * and a vector that reaches a call that was not inlined is boxed on the heap, which halves the speed (a
- * version that added the tile into {@code C} through a helper method ran at 50 instead of 110 GFLOP/s in
- * about half the runs). So the kernel only writes the tile to a small buffer, and {@link #merge} adds it to
- * {@code C} in a separate method.
+ * reach the FMA peak. The method is deliberately short: C2 stops inlining Vector API calls once a method's IR
+ * grows past {@code NodeCountInliningCutoff}, and a vector that reaches a call that was not inlined is boxed on
+ * the heap, which halves the speed (a version that added the tile into {@code C} through a helper method ran
+ * at 50 instead of 110 GFLOP/s in about half the runs). So the kernel only writes the tile to a small buffer,
+ * and {@link #merge} adds it to {@code C} in a separate method.
  */
 final class MicroKernel {
-  static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_256;
+  static final VectorSpecies<Float> SPECIES = ConvMicroKernel.SPECIES;
   /** Rows of the register tile. */
   static final int MR = 6;
-  /** Columns of the register tile: two vectors of eight floats. */
-  static final int NR = 16;
-  private static final int L = 8;
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * ConvMicroKernel.L;
+  private static final int L = ConvMicroKernel.L;
 
   private MicroKernel() {}
 

@@ -22,8 +22,10 @@ import org.striate.kernel.Parallel;
  */
 final class VectorGemm {
   /**
-   * Depth of a block: a {@code KC x NR} sliver of B (24 KiB) stays in the 48 KiB L1 cache while slivers of A
-   * stream past it. Measured on one core: 384 beats 256 by 5-30% (longer runs per row of A, fewer merges).
+   * Depth of a block: a {@code KC x NR} sliver of B (24 KiB with 256-bit vectors, 48 KiB with 512-bit ones)
+   * stays in the 48 KiB L1 cache while slivers of A stream past it. Measured on one core with 256-bit vectors:
+   * 384 beats 256 by 5-30% (longer runs per row of A, fewer merges); with 512-bit vectors 384, 256 and 192
+   * were within the noise of the shared machine.
    */
   static final int KC = 384;
   /** Rows of a packed block of A: {@code MC x KC} floats (360 KiB) stay in the 1 MiB L2 cache. */

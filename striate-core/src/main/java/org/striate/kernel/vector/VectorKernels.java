@@ -9,8 +9,10 @@ import org.striate.kernel.ScalarKernels;
 import org.striate.tensor.ConvGeometry;
 
 /**
- * {@link Kernels} on the JDK's incubating Vector API: GEMM is {@link VectorGemm}; every other operation is,
- * for now, the {@link ScalarKernels} one.
+ * {@link Kernels} on the JDK's incubating Vector API: GEMM is {@link VectorGemm}, convolution {@link
+ * VectorConvolution} (implicit GEMM) and {@link DepthwiseConvolution}, pooling {@link VectorPooling}, the
+ * element-wise kernels {@link VectorElementwise}. What vectors do not speed up stays the {@link ScalarKernels}
+ * code: sigmoid, tanh and softmax (they evaluate {@code exp}).
  *
  * <p>Needs the {@code jdk.incubator.vector} module ({@code java --add-modules jdk.incubator.vector}). Do not
  * construct it directly: {@link Kernels#create(int)} picks it when the module is present and falls back to
@@ -21,21 +23,27 @@ public final class VectorKernels implements Kernels {
   private final Parallel parallel;
   private final ScalarKernels scalar;
   private final VectorGemm gemm;
+  private final VectorConvolution convolution;
+  private final VectorPooling pooling;
+  private final VectorElementwise elementwise;
 
   /**
    * @throws IllegalArgumentException if {@code threads < 1}
-   * @throws UnsupportedOperationException if the CPU has no 256-bit vectors (the Vector API would then emulate
-   *     them, far slower than scalar code)
+   * @throws UnsupportedOperationException if the CPU has no 256-bit vectors (the kernels' tiles are sized for at
+   *     least 8 floats per vector; with fewer they would be slower than scalar code)
    */
   public VectorKernels(int threads) {
     int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-    if (bits < MicroKernel.SPECIES.vectorBitSize()) {
+    if (bits < 256) {
       throw new UnsupportedOperationException(
           "VectorKernels: needs 256-bit vectors, but this CPU's preferred vector size is " + bits + " bits");
     }
     this.parallel = new Parallel(threads);
     this.scalar = new ScalarKernels(threads);
     this.gemm = new VectorGemm(parallel);
+    this.convolution = new VectorConvolution(parallel);
+    this.pooling = new VectorPooling(parallel, VectorPooling.MIN_PARALLEL_FLOATS);
+    this.elementwise = new VectorElementwise(parallel, VectorElementwise.MIN_PARALLEL_FLOATS);
   }
 
   @Override
@@ -58,52 +66,61 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, float[] output) {
-    scalar.conv2dForward(spec, batch, input, weight, bias, output);
+  public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f,
+      float alpha, float[] output) {
+    boolean fused = f == Pointwise.IDENTITY || f == Pointwise.RELU || f == Pointwise.LEAKY_RELU;
+    convolution.forward(spec, batch, input, weight, bias, fused ? f : Pointwise.IDENTITY, alpha, output);
+    if (!fused) {
+      pointwiseForward(f, alpha, output, output, batch * spec.outputImageSize());
+    }
   }
 
   @Override
   public void conv2dBackwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
-    scalar.conv2dBackwardInput(spec, batch, gradOutput, weight, gradInput);
+    convolution.backwardInput(spec, batch, gradOutput, weight, gradInput);
   }
 
   @Override
   public void conv2dBackwardWeight(
       ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-    scalar.conv2dBackwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
+    convolution.backwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
   }
 
   @Override
   public void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax) {
-    scalar.maxPool2dForward(g, batch, channels, input, output, argmax);
+    pooling.maxForward(g, batch, channels, input, output, argmax);
   }
 
   @Override
   public void maxPool2dBackward(
       ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
-    scalar.maxPool2dBackward(g, batch, channels, gradOutput, argmax, gradInput);
+    pooling.maxBackward(g, batch, channels, gradOutput, argmax, gradInput);
   }
 
   @Override
   public void avgPool2dForward(
       ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
-    scalar.avgPool2dForward(g, batch, channels, countIncludePad, input, output);
+    pooling.avgForward(g, batch, channels, countIncludePad, input, output);
   }
 
   @Override
   public void avgPool2dBackward(
       ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
-    scalar.avgPool2dBackward(g, batch, channels, countIncludePad, gradOutput, gradInput);
+    pooling.avgBackward(g, batch, channels, countIncludePad, gradOutput, gradInput);
   }
 
   @Override
   public void pointwiseForward(Pointwise f, float alpha, float[] x, float[] y, int n) {
-    scalar.pointwiseForward(f, alpha, x, y, n);
+    if (VectorElementwise.vectorizes(f)) {
+      elementwise.forward(f, alpha, x, y, n);
+    } else {
+      scalar.pointwiseForward(f, alpha, x, y, n);
+    }
   }
 
   @Override
   public void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-    scalar.pointwiseBackward(f, alpha, x, y, gradY, gradX, n);
+    elementwise.backward(f, alpha, x, y, gradY, gradX, n);
   }
 
   @Override
@@ -118,12 +135,12 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void addRowVector(int rows, int cols, float[] bias, float[] data) {
-    scalar.addRowVector(rows, cols, bias, data);
+    elementwise.addRowVector(rows, cols, bias, data);
   }
 
   @Override
   public void sumRowsInto(int rows, int cols, float[] data, float[] out) {
-    scalar.sumRowsInto(rows, cols, data, out);
+    elementwise.sumRowsInto(rows, cols, data, out);
   }
 
   @Override

@@ -1,0 +1,213 @@
+package org.striate.kernel.vector;
+
+import static org.striate.kernel.vector.ConvMicroKernel.L;
+import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import org.striate.kernel.Pointwise;
+
+/**
+ * Where the tiles of {@link ConvMicroKernel} go: the forward output (with bias and activation), the input
+ * gradient (added back onto the window pixels: col2im), the weight gradient (added). A tile holds {@code rows x
+ * cols} floats, row {@code r} at {@code r * cols}; only its top-left {@code live rows x live cols} are real.
+ * Full rows go through vectors and partial ones through scalar code with the same arithmetic, so a value does
+ * not depend on where the tile fell.
+ */
+final class TileMerge {
+  private TileMerge() {}
+
+  /**
+   * {@code out[o + r * ld + j] = f(tile[r * cols + j] + bias[biasAt + j])}, for {@code f} the identity, ReLU or
+   * leaky ReLU with slope {@code alpha}. {@code bias} holds {@code cols} floats from {@code biasAt}, zero past the
+   * live columns ({@link ConvPlan#packBias}), or is null for none. Partial tiles are finished in the tile, then
+   * their live part is copied out.
+   */
+  static void store(float[] tile, int cols, int liveRows, int liveCols, float[] bias, int biasAt, Pointwise f,
+      float alpha, float[] out, int o, int ld) {
+    boolean full = liveCols == cols;
+    for (int v = 0; v < cols; v += L) {
+      FloatVector b = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, biasAt + v);
+      for (int r = 0; r < liveRows; r++) {
+        FloatVector x = activate(FloatVector.fromArray(SPECIES, tile, r * cols + v).add(b), f, alpha);
+        if (full) {
+          x.intoArray(out, o + r * ld + v);
+        } else {
+          x.intoArray(tile, r * cols + v);
+        }
+      }
+    }
+    if (!full) {
+      for (int r = 0; r < liveRows; r++) {
+        for (int j = 0, t = r * cols, at = o + r * ld; j < liveCols; j++) {
+          out[at + j] = tile[t + j];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #store} for a compact tile ({@link ConvMicroKernel#narrow} with {@code ts} the output's row length):
+   * {@code out[o + i] = f(tile[i] + bias[i])} for {@code i < n}, {@code bias} repeated to the tile's length
+   * ({@link ConvPlan#repeatBias}) or null.
+   */
+  static void storeCompact(float[] tile, int n, float[] bias, Pointwise f, float alpha, float[] out, int o) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector x = FloatVector.fromArray(SPECIES, tile, i);
+      if (bias != null) {
+        x = x.add(FloatVector.fromArray(SPECIES, bias, i));
+      }
+      activate(x, f, alpha).intoArray(out, o + i);
+    }
+    for (; i < n; i++) {
+      out[o + i] = activate(bias == null ? tile[i] : tile[i] + bias[i], f, alpha);
+    }
+  }
+
+  /** {@code f(x)} for the identity, ReLU and leaky ReLU, lane by lane as {@link #activate(float, Pointwise, float)}. */
+  static FloatVector activate(FloatVector x, Pointwise f, float alpha) {
+    switch (f) {
+      case RELU:
+        return FloatVector.zero(SPECIES).blend(x, x.compare(VectorOperators.GT, 0f));
+      case LEAKY_RELU:
+        return x.mul(alpha).blend(x, x.compare(VectorOperators.GT, 0f));
+      default:
+        return x;
+    }
+  }
+
+  /** The scalar kernels' {@code f(x)}: {@code x > 0 ? x : 0} for ReLU, {@code x > 0 ? x : alpha * x} for leaky. */
+  static float activate(float x, Pointwise f, float alpha) {
+    switch (f) {
+      case RELU:
+        return x > 0f ? x : 0f;
+      case LEAKY_RELU:
+        return x > 0f ? x : alpha * x;
+      default:
+        return x;
+    }
+  }
+
+  /**
+   * col2im for a tile of the input gradient: adds element {@code (r, j)} to {@code target[base + windows[q0 + r]
+   * + taps[k0 + j]]}. {@code k0} is a multiple of {@link ConvMicroKernel#L}; {@code contiguous} comes from
+   * {@link ConvPlan#contiguousChunks}.
+   */
+  static void scatter(float[] tile, int cols, int liveRows, int liveCols, float[] target, int base, int[] windows,
+      int q0, int[] taps, int k0, boolean[] contiguous) {
+    for (int r = 0; r < liveRows; r++) {
+      int w = base + windows[q0 + r];
+      int t = r * cols;
+      for (int c = 0; c < liveCols; c += L) {
+        int first = k0 + c;
+        if (c + L <= liveCols && contiguous[first / L]) {
+          int at = w + taps[first];
+          FloatVector.fromArray(SPECIES, tile, t + c).add(FloatVector.fromArray(SPECIES, target, at))
+              .intoArray(target, at);
+        } else {
+          for (int j = c, end = Math.min(c + L, liveCols); j < end; j++) {
+            int at = w + taps[k0 + j];
+            target[at] = tile[t + j] + target[at];
+          }
+        }
+      }
+    }
+  }
+
+  /** {@code target[o + r * ld + j] += tile[r * cols + j]}. */
+  static void add(float[] tile, int cols, int liveRows, int liveCols, float[] target, int o, int ld) {
+    if (liveCols == cols) {
+      for (int r = 0; r < liveRows; r++) {
+        for (int v = 0; v < cols; v += L) {
+          int at = o + r * ld + v;
+          FloatVector.fromArray(SPECIES, tile, r * cols + v).add(FloatVector.fromArray(SPECIES, target, at))
+              .intoArray(target, at);
+        }
+      }
+      return;
+    }
+    for (int r = 0; r < liveRows; r++) {
+      for (int j = 0; j < liveCols; j++) {
+        target[o + r * ld + j] = tile[r * cols + j] + target[o + r * ld + j];
+      }
+    }
+  }
+
+  /** {@link #add} for a compact tile whose rows are consecutive in {@code target}: {@code target[o + i] += tile[i]}. */
+  static void addCompact(float[] tile, int n, float[] target, int o) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector.fromArray(SPECIES, tile, i).add(FloatVector.fromArray(SPECIES, target, o + i))
+          .intoArray(target, o + i);
+    }
+    for (; i < n; i++) {
+      target[o + i] = tile[i] + target[o + i];
+    }
+  }
+
+  /**
+   * Packs rows {@code [0, rows)} of a row-major matrix ({@code src[s + r * ld + j]}, {@code j < liveCols}) as
+   * one sliver {@code packed[r * cols + j]}, zero past {@code liveCols}; when {@code sums} is not null, also adds
+   * each column's total over these rows (formed in row order from zero) to {@code sums[sumsAt + j]}.
+   */
+  static void packRows(float[] src, int s, int ld, int rows, int cols, int liveCols, float[] packed, float[] sums,
+      int sumsAt) {
+    if (liveCols == cols) {
+      for (int v = 0; v < cols; v += L) {
+        FloatVector total = FloatVector.zero(SPECIES);
+        for (int r = 0; r < rows; r++) {
+          FloatVector x = FloatVector.fromArray(SPECIES, src, s + r * ld + v);
+          x.intoArray(packed, r * cols + v);
+          total = total.add(x);
+        }
+        if (sums != null) {
+          total.add(FloatVector.fromArray(SPECIES, sums, sumsAt + v)).intoArray(sums, sumsAt + v);
+        }
+      }
+      return;
+    }
+    if (cols == L) {
+      // One vector a row, its dead lanes zeroed; rows whose vector would run past the array go through the loop
+      // below.
+      VectorMask<Float> live = SPECIES.indexInRange(0, liveCols);
+      FloatVector zero = FloatVector.zero(SPECIES);
+      FloatVector total = zero;
+      int r = 0;
+      for (; r < rows && s + r * ld + L <= src.length; r++) {
+        FloatVector x = zero.blend(FloatVector.fromArray(SPECIES, src, s + r * ld), live);
+        x.intoArray(packed, r * cols);
+        total = total.add(x);
+      }
+      for (; r < rows; r++) {
+        for (int j = 0; j < L; j++) {
+          packed[r * cols + j] = j < liveCols ? src[s + r * ld + j] : 0f;
+        }
+        total = total.add(FloatVector.fromArray(SPECIES, packed, r * cols));
+      }
+      if (sums != null) {
+        for (int j = 0; j < liveCols; j++) {
+          sums[sumsAt + j] = total.lane(j) + sums[sumsAt + j];
+        }
+      }
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0, from = s + r * ld, to = r * cols; j < liveCols; j++) {
+        packed[to + j] = src[from + j];
+      }
+      Arrays.fill(packed, r * cols + liveCols, (r + 1) * cols, 0f);
+    }
+    if (sums != null) {
+      for (int j = 0; j < liveCols; j++) {
+        float total = 0f;
+        for (int r = 0; r < rows; r++) {
+          total += packed[r * cols + j];
+        }
+        sums[sumsAt + j] = total + sums[sumsAt + j];
+      }
+    }
+  }
+}

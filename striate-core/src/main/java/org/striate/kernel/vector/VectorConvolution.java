@@ -1,0 +1,296 @@
+package org.striate.kernel.vector;
+
+import static org.striate.kernel.vector.ConvMicroKernel.L;
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
+import static org.striate.kernel.vector.ConvPlan.ceilDiv;
+
+import jdk.incubator.vector.FloatVector;
+import org.striate.kernel.ConvSpec;
+import org.striate.kernel.Parallel;
+import org.striate.kernel.Pointwise;
+
+/**
+ * Convolution as implicit GEMM on {@link ConvMicroKernel}: the im2col matrix is never built; the kernels read
+ * it from the input through the offset tables of a {@link ConvPlan}. Per group, with {@code P} output pixels
+ * and {@code K = kernelH * kernelW * inChannels / groups}:
+ *
+ * <pre>
+ *   forward          out (P x coutg)    = f(col (P x K) · W (K x coutg) + bias)   tiles stored with bias and f
+ *   backward input   gradCol (P x K)    = gradOut (P x coutg) · W^T              tiles added onto the pixels
+ *   backward weight  gradW (K x coutg) += col^T (K x P) · gradOut (P x coutg)     tiles added to gradW
+ * </pre>
+ *
+ * The weight (and, for the weight gradient, each block of the output gradient) is packed in slivers; products
+ * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one. A narrow
+ * product of one group has a single sliver whose tile rows are rows of the output (or of the weight gradient),
+ * so its tiles are written compact and finished with whole vectors. The whole of {@code K} (forward) or
+ * {@code coutg} (input gradient) is one block, without the cache blocking of {@link VectorGemm}: the forward
+ * pass of a ResNet 3x3x64 layer, whose {@code K x 32} slivers are 72 KiB and so stream from L2, ran the fastest
+ * of all the shapes measured (163 GFLOP/s on one core).
+ *
+ * <p>The shallow first layers (one input channel, {@code K} = 9 or 25) go the same way: the wide tile is the
+ * "direct" kernel vectorised over output channels (each input pixel broadcast into a row of filters), only
+ * finished through a tile buffer. Finishing it in registers instead (bias, activation and stores in the
+ * kernel) made the method too large for C2 to inline the Vector API calls and halved the speed; what bounds
+ * mnist-convnet's first layer is writing its 11 MB output (the kernel alone ran at 141 GFLOP/s, with the
+ * stores at 70).
+ *
+ * <p>Threads: forward splits the tiles of output pixels of all images and the input gradient splits images;
+ * every output element is then computed by one thread in an order fixed by the sizes alone, so these results
+ * do not depend on the thread count at all. The weight gradient splits images too: each thread sums its images
+ * into a partial gradient of its own, and the partials are added to the caller's in thread order, so the
+ * result is bit-identical for a fixed thread count. (Splitting the weight gradient's rows instead needs no
+ * partials, but every thread must then read and pack the whole output gradient, 11 MB a batch for
+ * mnist-convnet's first layer.) Products too small to repay handing work to another thread ({@link
+ * #MIN_PARALLEL_MACS}) stay on the caller.
+ */
+final class VectorConvolution {
+  /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
+  static final long MIN_PARALLEL_MACS = 1L << 22;
+  /** Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB. */
+  static final int DEPTH_BLOCK = 256;
+
+  /** Runs a loop over {@code [0, units)} on the caller or across the threads: see {@link #run}. */
+  @FunctionalInterface
+  interface Split {
+    void run(int units, Parallel.RangeBody body);
+  }
+
+  private final Parallel parallel;
+  private final long minParallelMacs;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  VectorConvolution(Parallel parallel) {
+    this(parallel, MIN_PARALLEL_MACS);
+  }
+
+  /** Tests split even tiny convolutions across threads with {@code minParallelMacs = 0}. */
+  VectorConvolution(Parallel parallel, long minParallelMacs) {
+    this.parallel = parallel;
+    this.minParallelMacs = minParallelMacs;
+  }
+
+  /** {@code output = f(conv(input, weight) + bias)} for {@code f} the identity, ReLU or leaky ReLU. */
+  void forward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f, float alpha,
+      float[] output) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.forward(split(batch, spec), plan, batch, input, weight, bias, f, alpha, output,
+          this::source);
+      return;
+    }
+    boolean wide = plan.coutg > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.coutg, cols);
+    float[] packed = plan.packWeight(weight, cols, slivers,
+        scratch.get().packedWeight(plan.groups * slivers * plan.k * cols));
+    // A narrow product of one group is one sliver whose rows are rows of the output: its tiles come compact.
+    boolean compact = !wide && plan.groups == 1;
+    float[] packedBias = compact ? plan.repeatBias(bias, NARROW_ROWS) : plan.packBias(bias, cols, slivers);
+    int tiles = ceilDiv(plan.pixels, rowsPer);
+    run(batch * tiles, batch * spec.macs(), (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      for (int u = from; u < to; ) {
+        int n = u / tiles;
+        int t0 = u % tiles;
+        int t1 = Math.min(tiles, t0 + to - u);
+        float[] src = plan.source(input, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = 0; g < plan.groups; g++) {
+          for (int sl = 0; sl < slivers; sl++) {
+            int bi = (g * slivers + sl) * plan.k * cols;
+            int chan = g * plan.coutg + sl * cols;
+            int liveCols = Math.min(cols, plan.coutg - sl * cols);
+            for (int t = t0; t < t1; t++) {
+              int q0 = t * rowsPer;
+              int o = n * plan.outImage + q0 * plan.cout + chan;
+              int liveRows = Math.min(rowsPer, plan.pixels - q0);
+              ConvMicroKernel.tile(wide, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
+                  s.tile, compact ? plan.coutg : cols);
+              if (compact) {
+                TileMerge.storeCompact(s.tile, liveRows * plan.coutg, packedBias, f, alpha, output, o);
+              } else {
+                TileMerge.store(s.tile, cols, liveRows, liveCols, packedBias, (g * slivers + sl) * cols, f, alpha,
+                    output, o, plan.cout);
+              }
+            }
+          }
+        }
+        u += t1 - t0;
+      }
+    });
+  }
+
+  /** {@code gradInput} (overwritten) {@code = conv^T(gradOutput, weight)}. */
+  void backwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.backwardInput(split(batch, spec), plan, batch, gradOutput, weight, gradInput,
+          this::source);
+      return;
+    }
+    boolean wide = plan.k > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.k, cols);
+    float[] packed = plan.packWeightTransposed(weight, cols, slivers,
+        scratch.get().packedWeight(plan.groups * slivers * plan.coutg * cols));
+    int[] outRows = ConvPlan.rowOffsets(plan.pixels, plan.cout);
+    int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
+    boolean[] contiguous = plan.contiguousChunks(L);
+    int tiles = ceilDiv(plan.pixels, rowsPer);
+    run(batch, batch * spec.macs(), (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      for (int n = from; n < to; n++) {
+        float[] target = plan.target(gradInput, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = 0; g < plan.groups; g++) {
+          int ai = n * plan.outImage + g * plan.coutg;
+          for (int sl = 0; sl < slivers; sl++) {
+            int bi = (g * slivers + sl) * plan.coutg * cols;
+            int liveCols = Math.min(cols, plan.k - sl * cols);
+            for (int t = 0; t < tiles; t++) {
+              int q0 = t * rowsPer;
+              ConvMicroKernel.tile(wide, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi,
+                  s.tile, cols);
+              TileMerge.scatter(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
+                  base + g * plan.cg, plan.windows, q0, plan.taps, sl * cols, contiguous);
+            }
+          }
+        }
+        plan.finish(target, gradInput, n);
+      }
+    });
+  }
+
+  /** {@code gradWeight += col^T · gradOutput} and {@code gradBias += column sums of gradOutput} (if not null). */
+  void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight,
+      float[] gradBias) {
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, gradWeight, gradBias,
+          this::source);
+      return;
+    }
+    boolean wide = plan.coutg > L;
+    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
+    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int slivers = ceilDiv(plan.coutg, cols);
+    int tiles = ceilDiv(plan.k, rowsPer);
+    boolean compact = !wide && plan.groups == 1; // as in forward: tile rows are rows of the weight gradient
+    long macs = batch * spec.macs();
+    int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
+    float[][] weightParts = new float[chunks][];
+    float[][] biasParts = new float[chunks][];
+    run(batch, macs, (chunk, from, to) -> {
+      Scratch s = scratch.get();
+      float[] packed = s.packedBlock(DEPTH_BLOCK * cols);
+      // Per chunk, not per thread: a pool thread may run two chunks of one call.
+      float[] gw = new float[spec.weightSize()];
+      float[] gb = gradBias == null ? null : new float[plan.cout];
+      for (int n = from; n < to; n++) {
+        float[] src = plan.source(input, n, s.source(plan.sourceImage));
+        int base = plan.sourceBase(n);
+        for (int g = 0; g < plan.groups; g++) {
+          for (int p0 = 0; p0 < plan.pixels; p0 += DEPTH_BLOCK) {
+            int depth = Math.min(DEPTH_BLOCK, plan.pixels - p0);
+            for (int sl = 0; sl < slivers; sl++) {
+              int chan = g * plan.coutg + sl * cols;
+              int liveCols = Math.min(cols, plan.coutg - sl * cols);
+              TileMerge.packRows(gradOutput, n * plan.outImage + p0 * plan.cout + chan, plan.cout, depth, cols,
+                  liveCols, packed, gb, chan);
+              for (int t = 0; t < tiles; t++) {
+                int k0 = t * rowsPer;
+                int liveRows = Math.min(rowsPer, plan.k - k0);
+                ConvMicroKernel.tile(wide, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
+                    0, s.tile, compact ? plan.coutg : cols);
+                if (compact) {
+                  TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);
+                } else {
+                  TileMerge.add(s.tile, cols, liveRows, liveCols, gw, k0 * plan.cout + chan, plan.cout);
+                }
+              }
+            }
+          }
+        }
+      }
+      weightParts[chunk] = gw;
+      biasParts[chunk] = gb;
+    });
+    addInOrder(weightParts, gradWeight);
+    if (gradBias != null) {
+      addInOrder(biasParts, gradBias);
+    }
+  }
+
+  /** {@code total[i] += parts[0][i] + parts[1][i] + ...}, summed in that order. */
+  private static void addInOrder(float[][] parts, float[] total) {
+    int i = 0;
+    for (; i + L <= total.length; i += L) {
+      FloatVector sum = FloatVector.fromArray(SPECIES, total, i);
+      for (float[] part : parts) {
+        sum = sum.add(FloatVector.fromArray(SPECIES, part, i));
+      }
+      sum.intoArray(total, i);
+    }
+    for (; i < total.length; i++) {
+      float sum = total[i];
+      for (float[] part : parts) {
+        sum += part[i];
+      }
+      total[i] = sum;
+    }
+  }
+
+  private Split split(int batch, ConvSpec spec) {
+    long macs = batch * spec.macs();
+    return (units, body) -> run(units, macs, body);
+  }
+
+  /** The calling thread's buffer for a source image of {@code size} floats. */
+  private float[] source(int size) {
+    return scratch.get().source(size);
+  }
+
+  private void run(int units, long macs, Parallel.RangeBody body) {
+    if (macs < minParallelMacs) {
+      body.run(0, 0, units);
+    } else {
+      parallel.forRange(units, body);
+    }
+  }
+
+  /** One thread's buffers; they grow to the largest size asked for and are then reused. */
+  private static final class Scratch {
+    final float[] tile = new float[Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS)];
+    private float[] source = new float[0];
+    private float[] packedWeight = new float[0];
+    private float[] packedBlock = new float[0];
+
+    float[] source(int size) {
+      if (source.length < size) {
+        source = new float[size];
+      }
+      return source;
+    }
+
+    float[] packedWeight(int size) {
+      if (packedWeight.length < size) {
+        packedWeight = new float[size];
+      }
+      return packedWeight;
+    }
+
+    float[] packedBlock(int size) {
+      if (packedBlock.length < size) {
+        packedBlock = new float[size];
+      }
+      return packedBlock;
+    }
+  }
+}
