@@ -29,16 +29,25 @@ def load(paths):
 
 
 def values(runs, model, workload, threads, key):
+    """(value, cores busy) of each round; latencies in microseconds."""
     out = []
     for run in runs:
         for r in run["results"]:
             if (r["model"], r["workload"], r["threads"]) == (model, workload, threads) and r.get(key) is not None:
-                out.append(r[key] * (1000 if key.startswith("op_ms") else 1))
+                out.append((r[key] * (1000 if key.startswith("op_ms") else 1), r.get("cpu_utilisation")))
     return out
+
+
+def cores(pair):
+    return "-" if pair is None or pair[1] is None else f"{pair[1]:.2f}"
 
 
 def fmt(v):
     return "-" if v is None else f"{v:,.0f}"
+
+
+def span(vs):
+    return f"{fmt(min(vs))}-{fmt(max(vs))}" if vs else "-"
 
 
 def describe_runs(name, runs):
@@ -65,7 +74,7 @@ def main():
     print(describe_runs("Striate", striate))
     print(describe_runs("PyTorch", torch))
     ranges = len(striate) > 1 or len(torch) > 1
-    header = ["model", "threads", "measure", "Striate", "PyTorch", "ratio", "ratio is"]
+    header = ["model", "threads", "measure", "Striate", "PyTorch", "ratio", "ratio is", "cores busy S/P"]
     if ranges:
         header += ["Striate range", "PyTorch range"]
     rows = [header]
@@ -78,15 +87,17 @@ def main():
         for key, label, best, orientation in MEASURES[workload] + [(RSS[0], f"peak RSS, MiB ({workload})",) + RSS[2:]]:
             s = values(striate, model, workload, threads, key)
             t = values(torch, model, workload, threads, key)
-            sb = best(s) if s else None
-            tb = best(t) if t else None
+            sp = best(s, key=lambda v: v[0]) if s else None
+            tp = best(t, key=lambda v: v[0]) if t else None
+            sb = sp[0] if sp else None
+            tb = tp[0] if tp else None
             ratio = "-"
             if sb and tb:
                 ratio = f"{(sb / tb if orientation == 'S/P' else tb / sb):.2f}x"
             meaning = "Striate / PyTorch" if orientation == "S/P" else "PyTorch / Striate"
-            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning]
+            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning, f"{cores(sp)} / {cores(tp)}"]
             if ranges:
-                row += [f"{fmt(min(s))}-{fmt(max(s))}" if s else "-", f"{fmt(min(t))}-{fmt(max(t))}" if t else "-"]
+                row += [span([v for v, _ in s]), span([v for v, _ in t])]
             rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     right = {3, 4, 5}
@@ -95,7 +106,8 @@ def main():
         print("  ".join(c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
     print()
     print("Every ratio is above 1 when Striate is better: images/s as Striate / PyTorch; latency and peak RSS as "
-          "PyTorch / Striate.")
+          "PyTorch / Striate.\n'cores busy': processor time of the whole process / wall time while measuring, in the "
+          "round shown (JIT and GC threads included on the JVM side).")
 
 
 if __name__ == "__main__":

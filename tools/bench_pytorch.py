@@ -145,7 +145,10 @@ def batches(x, y, batch, count):
 
 
 def measure(op, warmup_seconds, seconds):
-    """Runs op until warmup_seconds have passed, then times it op by op for seconds; at least one op each."""
+    """Runs op until warmup_seconds have passed, then times it op by op for seconds; at least one op each.
+
+    Returns the op durations (ns), the wall time of the measured ops and the processor time of the whole process
+    (all threads) meanwhile."""
     i = 0
     end = time.perf_counter_ns() + int(warmup_seconds * 1e9)
     while True:
@@ -154,6 +157,7 @@ def measure(op, warmup_seconds, seconds):
         if time.perf_counter_ns() >= end:
             break
     nanos = []
+    cpu_start = time.process_time()
     start = last = time.perf_counter_ns()
     stop = start + int(seconds * 1e9)
     while True:
@@ -164,7 +168,7 @@ def measure(op, warmup_seconds, seconds):
         last = now
         if last >= stop:
             break
-    return nanos, (last - start) / 1e9
+    return nanos, (last - start) / 1e9, time.process_time() - cpu_start
 
 
 def percentile_ms(nanos, q):
@@ -220,13 +224,13 @@ def child(model_name, workload, threads, warmup_seconds, seconds, data):
                     out = out.softmax(1)
 
     del x, y
-    nanos, elapsed = measure(op, warmup_seconds, seconds)
+    nanos, elapsed, cpu = measure(op, warmup_seconds, seconds)
     backend = f"torch {torch.__version__}" + (f", OpenBLAS {core}" if core else "")
     result = {
         "model": model_name, "workload": workload, "threads": threads, "batch": batch, "backend": backend,
         "threads_in_use": torch.get_num_threads(), "ops": len(nanos), "measured_seconds": elapsed,
         "images_per_second": len(nanos) * batch / elapsed, "op_ms_median": percentile_ms(nanos, 0.5),
-        "op_ms_p90": percentile_ms(nanos, 0.9),
+        "op_ms_p90": percentile_ms(nanos, 0.9), "cpu_utilisation": cpu / elapsed,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     print(PREFIX + json.dumps(result), flush=True)
@@ -272,7 +276,7 @@ def describe(r):
 
 
 def row(*cells):
-    return "%-14s %-18s %-7s %-36s %-28s %s" % cells
+    return "%-14s %-18s %-7s %-36s %-28s %-10s %s" % cells
 
 
 def main(argv):
@@ -299,12 +303,12 @@ def main(argv):
     print("data: " + ("synthetic 28x28x1 images (uniform pixels), 2,048 of them" if data == "synthetic"
                       else f"MNIST, the first 2,048 training images, from {data}"))
     print(f"machine: {machine['cpu']}, {machine['cores']} cores; {machine['runtime']}; load average {load_before:.2f}")
-    print(row("model", "workload", "threads", "backend", "result", "peak RSS"), flush=True)
+    print(row("model", "workload", "threads", "backend", "result", "cores busy", "peak RSS"), flush=True)
     results = []
     for m, w, t in plan:
         r = run_child(args, m, w, t, data)
         results.append(r)
-        print(row(m, f"{w}, batch {r['batch']}", str(t), r["backend"], describe(r),
+        print(row(m, f"{w}, batch {r['batch']}", str(t), r["backend"], describe(r), f"{r['cpu_utilisation']:.2f}",
                   f"{r['peak_rss_mib']:.0f} MiB"), flush=True)
     machine["load_average_after"] = os.getloadavg()[0]
     print(f"load average after: {machine['load_average_after']:.2f}")

@@ -91,14 +91,15 @@ final class BenchCommand implements Callable<Integer> {
         + source);
     out.printf(Locale.ROOT, "machine: %s, %s cores; %s; load average %s%n", machine.get("cpu"),
         machine.get("cores"), machine.get("runtime"), load(machine.get("load_average_before")));
-    out.println(row("model", "workload", "threads", "backend", "result", "peak RSS"));
+    out.println(row("model", "workload", "threads", "backend", "result", "cores busy", "peak RSS"));
     out.flush();
     List<BenchResult> results = new ArrayList<>();
     for (BenchWorkload w : plan) {
       BenchResult r = BenchChild.run(w, source);
       results.add(r);
       out.println(row(r.model(), r.workload() + ", batch " + r.batch(), Integer.toString(r.threads()),
-          r.backend(), describe(r), r.peakRssMib() == null ? "unknown" : String.format(Locale.ROOT, "%.0f MiB",
+          r.backend(), describe(r), Double.isNaN(r.cpuUtilisation()) ? "unknown"
+              : String.format(Locale.ROOT, "%.2f", r.cpuUtilisation()), r.peakRssMib() == null ? "unknown" : String.format(Locale.ROOT, "%.0f MiB",
               r.peakRssMib())));
       out.flush();
     }
@@ -175,9 +176,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String row(String model, String workload, String threads, String backend, String result,
-      String rss) {
-    return String.format(Locale.ROOT, "%-14s %-18s %-7s %-15s %-28s %s", model, workload, threads, backend, result,
-        rss);
+      String cores, String rss) {
+    return String.format(Locale.ROOT, "%-14s %-18s %-7s %-15s %-28s %-10s %s", model, workload, threads, backend,
+        result, cores, rss);
   }
 
   private static String load(Object value) {

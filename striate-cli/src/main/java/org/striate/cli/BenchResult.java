@@ -18,15 +18,18 @@ import java.util.Map;
  * @param imagesPerSecond {@code ops * batch / measuredSeconds}
  * @param opMsMedian median duration of one op (nearest rank)
  * @param opMsP90 90th percentile duration of one op (nearest rank)
+ * @param cpuUtilisation processor time of the whole process during the measurement / its wall time: about the
+ *     number of cores kept busy (NaN when unknown)
  * @param peakRssMib the process's peak resident set size in MiB (VmHWM), or null when unknown
  */
 record BenchResult(
     String model, String workload, int threads, int batch, String backend, int threadsInUse, long ops,
-    double measuredSeconds, double imagesPerSecond, double opMsMedian, double opMsP90, Double peakRssMib) {
+    double measuredSeconds, double imagesPerSecond, double opMsMedian, double opMsP90, double cpuUtilisation,
+    Double peakRssMib) {
 
   BenchResult withPeakRss(Double mib) {
     return new BenchResult(model, workload, threads, batch, backend, threadsInUse, ops, measuredSeconds,
-        imagesPerSecond, opMsMedian, opMsP90, mib);
+        imagesPerSecond, opMsMedian, opMsP90, cpuUtilisation, mib);
   }
 
   Map<String, Object> toJson() {
@@ -42,15 +45,18 @@ record BenchResult(
     m.put("images_per_second", imagesPerSecond);
     m.put("op_ms_median", opMsMedian);
     m.put("op_ms_p90", opMsP90);
+    m.put("cpu_utilisation", Double.isNaN(cpuUtilisation) ? null : cpuUtilisation);
     m.put("peak_rss_mib", peakRssMib);
     return m;
   }
 
   static BenchResult fromJson(JsonNode n) {
     JsonNode rss = n.get("peak_rss_mib");
+    JsonNode cpu = n.get("cpu_utilisation");
     return new BenchResult(n.get("model").asText(), n.get("workload").asText(), n.get("threads").asInt(),
         n.get("batch").asInt(), n.get("backend").asText(), n.get("threads_in_use").asInt(), n.get("ops").asLong(),
         n.get("measured_seconds").asDouble(), n.get("images_per_second").asDouble(), n.get("op_ms_median").asDouble(),
-        n.get("op_ms_p90").asDouble(), rss == null || rss.isNull() ? null : rss.asDouble());
+        n.get("op_ms_p90").asDouble(), cpu == null || cpu.isNull() ? Double.NaN : cpu.asDouble(),
+        rss == null || rss.isNull() ? null : rss.asDouble());
   }
 }

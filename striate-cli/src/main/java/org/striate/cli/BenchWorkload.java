@@ -39,8 +39,11 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
     }
   }
 
-  /** The durations of the measured ops, in order, and the wall time they took together. */
-  record Timings(long[] nanos, double seconds) {
+  /**
+   * The durations of the measured ops, in order, the wall time they took together, and the processor time the
+   * whole process used meanwhile (every thread: kernels, JIT compiler, garbage collector), or NaN if unknown.
+   */
+  record Timings(long[] nanos, double seconds, double cpuSeconds) {
     /** The nearest-rank percentile ({@code q} in (0, 1]) of the op durations, in milliseconds. */
     double percentileMs(double q) {
       long[] sorted = nanos.clone();
@@ -60,7 +63,7 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
       int ops = t.nanos().length;
       return new BenchResult(model, kind.name(), threads, kind.batch, kernels.name() + " kernels",
           kernels.threads(), ops, t.seconds(), (double) ops * kind.batch / t.seconds(), t.percentileMs(0.5),
-          t.percentileMs(0.9), null);
+          t.percentileMs(0.9), t.cpuSeconds() / t.seconds(), null);
     }
   }
 
@@ -100,6 +103,7 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
     } while (System.nanoTime() < warmupEnd);
     long[] nanos = new long[1024];
     int n = 0;
+    double cpuStart = cpuSeconds();
     long start = System.nanoTime();
     long stop = start + (long) (seconds * 1e9);
     long last = start;
@@ -112,6 +116,11 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
       nanos[n++] = now - last;
       last = now;
     } while (last < stop);
-    return new Timings(Arrays.copyOf(nanos, n), (last - start) / 1e9);
+    return new Timings(Arrays.copyOf(nanos, n), (last - start) / 1e9, cpuSeconds() - cpuStart);
+  }
+
+  /** Processor time used by this process so far (all threads), or NaN where the JVM cannot tell. */
+  private static double cpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 }

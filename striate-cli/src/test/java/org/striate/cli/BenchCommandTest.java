@@ -42,7 +42,8 @@ class BenchCommandTest {
     List<String> keys = new ArrayList<>();
     result.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("model", "workload", "threads", "batch", "backend", "threads_in_use", "ops",
-        "measured_seconds", "images_per_second", "op_ms_median", "op_ms_p90", "peak_rss_mib"), keys);
+        "measured_seconds", "images_per_second", "op_ms_median", "op_ms_p90", "cpu_utilisation", "peak_rss_mib"),
+        keys);
     assertEquals("latency", result.get("workload").asText());
     assertEquals(1, result.get("batch").asInt());
     assertEquals(1, result.get("threads_in_use").asInt());
@@ -50,6 +51,7 @@ class BenchCommandTest {
     assertTrue(result.get("op_ms_p90").asDouble() >= result.get("op_ms_median").asDouble());
     if (Files.exists(Path.of("/proc/self/status"))) {
       assertTrue(result.get("peak_rss_mib").asDouble() > 10, result.toString());
+      assertTrue(result.get("cpu_utilisation").asDouble() > 0, result.toString());
     }
   }
 
@@ -92,9 +94,9 @@ class BenchCommandTest {
   @Test
   void describesThroughputAndLatency() {
     BenchResult train = new BenchResult("lenet5", "train", 2, 128, "vector kernels", 2, 10, 1.0, 1234.4, 100, 120,
-        null);
+        1.9, null);
     BenchResult latency = new BenchResult("lenet5", "latency", 1, 1, "vector kernels", 1, 10, 1.0, 5000, 0.1234,
-        0.2, 300.0);
+        0.2, 1.0, 300.0);
     assertEquals("1,234 images/s", BenchCommand.describe(train));
     assertEquals("median 123 us, p90 200 us", BenchCommand.describe(latency));
   }

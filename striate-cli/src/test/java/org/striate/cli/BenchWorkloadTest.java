@@ -27,7 +27,7 @@ class BenchWorkloadTest {
   @Test
   void percentilesAreNearestRank() {
     BenchWorkload.Timings t = new BenchWorkload.Timings(new long[] {5_000_000, 1_000_000, 3_000_000, 2_000_000,
-        4_000_000}, 0.015);
+        4_000_000}, 0.015, 0.015);
     assertEquals(3.0, t.percentileMs(0.5));
     assertEquals(5.0, t.percentileMs(0.9));
     assertEquals(1.0, t.percentileMs(0.2));
