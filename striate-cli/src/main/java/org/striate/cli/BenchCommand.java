@@ -28,10 +28,12 @@ import picocli.CommandLine.Spec;
       "Each workload (model x what x threads) runs in a fresh JVM with this JVM's options, so its peak RSS is its "
           + "own: training images/s (Trainer.fit, batch 128, Adam 1e-3), inference images/s (batch 256) and "
           + "batch-1 latency (median and p90 of many calls), all timed after a warm-up."},
-    footer = {"", "Examples:",
-      "  striate bench                                      # both models, 1 and 2 threads: about 4 minutes",
+    footer = {"", "The child JVMs get this JVM's options (STRIATE_JAVA_OPTS with ./striate), -Dstriate.kernels too.", "",
+      "Examples:",
+      "  striate bench                          # 2 models x 1 and 2 threads: ~4 min",
       "  striate bench --models lenet5 --threads 2 --workloads train --seconds 5",
-      "  striate bench --json striate.json                  # also machine-readable (tools/compare.sh reads it)"})
+      "  striate bench --json striate.json      # tools/compare.sh reads this",
+      "  STRIATE_JAVA_OPTS=-Dstriate.kernels=scalar ./striate bench"})
 final class BenchCommand implements Callable<Integer> {
   static final String SYNTHETIC = "synthetic";
   private static final String AUTO = "auto";
@@ -39,16 +41,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--models", paramLabel = "NAME[,NAME...]", split = ",", defaultValue = "mnist-convnet,lenet5",
+  @Option(names = "--models", paramLabel = "NAME", split = ",", defaultValue = "mnist-convnet,lenet5",
       description = "Built-in models to measure. Default: ${DEFAULT-VALUE}.")
   List<String> models;
 
-  @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2",
+  @Option(names = "--threads", paramLabel = "N", split = ",", defaultValue = "1,2",
       description = "Thread counts; each is measured separately. Default: ${DEFAULT-VALUE}.")
   List<Integer> threads;
 
-  @Option(names = "--workloads", paramLabel = "train|infer|latency[,...]", split = ",",
-      defaultValue = "train,infer,latency", description = "What to measure. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--workloads", paramLabel = "WORKLOAD", split = ",", defaultValue = "train,infer,latency",
+      description = "What to measure: train, infer, latency. Default: ${DEFAULT-VALUE}.")
   List<BenchWorkload.Kind> workloads;
 
   @Option(names = "--warmup-seconds", paramLabel = "X", defaultValue = "5",
@@ -97,10 +99,7 @@ final class BenchCommand implements Callable<Integer> {
     for (BenchWorkload w : plan) {
       BenchResult r = BenchChild.run(w, source);
       results.add(r);
-      out.println(row(r.model(), r.workload() + ", batch " + r.batch(), Integer.toString(r.threads()),
-          r.backend(), describe(r), Double.isNaN(r.cpuUtilisation()) ? "unknown"
-              : String.format(Locale.ROOT, "%.2f", r.cpuUtilisation()), r.peakRssMib() == null ? "unknown" : String.format(Locale.ROOT, "%.0f MiB",
-              r.peakRssMib())));
+      out.println(row(r));
       out.flush();
     }
     machine.put("load_average_after", MachineInfo.loadAverage());
@@ -173,6 +172,13 @@ final class BenchCommand implements Callable<Integer> {
       return String.format(Locale.ROOT, "median %,.0f us, p90 %,.0f us", r.opMsMedian() * 1000, r.opMsP90() * 1000);
     }
     return String.format(Locale.ROOT, "%,.0f images/s", r.imagesPerSecond());
+  }
+
+  private static String row(BenchResult r) {
+    return row(r.model(), r.workload() + ", batch " + r.batch(), Integer.toString(r.threads()), r.backend(),
+        describe(r), Double.isNaN(r.cpuUtilisation()) ? "unknown" : String.format(Locale.ROOT, "%.2f",
+            r.cpuUtilisation()),
+        r.peakRssMib() == null ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", r.peakRssMib()));
   }
 
   private static String row(String model, String workload, String threads, String backend, String result,

@@ -59,11 +59,11 @@ class BenchCommandTest {
   @CsvSource(delimiter = ';', value = {
     "--models;lenet5,resnet;--models must name built-in models [mnist-convnet, lenet5], got 'resnet'",
     "--threads;1,0;--threads must be at least 1, got 0",
-    "--threads;two;Invalid value for option '--threads' (N[,N...]): 'two' is not an int",
+    "--threads;two;Invalid value for option '--threads' (N): 'two' is not an int",
     "--warmup-seconds;-1;--warmup-seconds must be in [0, 3600], got -1.0",
     "--seconds;0;--seconds must be in (0, 3600], got 0.0",
     "--seconds;NaN;--seconds must be in (0, 3600], got NaN",
-    "--workloads;train,fly;Invalid value for option '--workloads' (train|infer|latency[,...]): expected one of "
+    "--workloads;train,fly;Invalid value for option '--workloads' (WORKLOAD): expected one of "
         + "[train, infer, latency] (case-sensitive) but was 'fly'",
   })
   void badArgumentsPrintOneLineAndTheUsage(String option, String value, String message) {
