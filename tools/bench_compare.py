@@ -38,8 +38,11 @@ def values(runs, model, workload, threads, key):
     return out
 
 
-def cores(pair):
-    return "-" if pair is None or pair[1] is None else f"{pair[1]:.2f}"
+def cores(pair, threads):
+    """Cores kept busy; '*' marks a one-thread run that did not get a whole core (another process took it)."""
+    if pair is None or pair[1] is None:
+        return "-"
+    return f"{pair[1]:.2f}" + ("*" if threads == 1 and pair[1] < 0.9 else "")
 
 
 def fmt(v):
@@ -95,7 +98,7 @@ def main():
             if sb and tb:
                 ratio = f"{(sb / tb if orientation == 'S/P' else tb / sb):.2f}x"
             meaning = "Striate / PyTorch" if orientation == "S/P" else "PyTorch / Striate"
-            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning, f"{cores(sp)} / {cores(tp)}"]
+            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning, f"{cores(sp, threads)} / {cores(tp, threads)}"]
             if ranges:
                 row += [span([v for v, _ in s]), span([v for v, _ in t])]
             rows.append(row)
@@ -107,7 +110,7 @@ def main():
     print()
     print("Every ratio is above 1 when Striate is better: images/s as Striate / PyTorch; latency and peak RSS as "
           "PyTorch / Striate.\n'cores busy': processor time of the whole process / wall time while measuring, in the "
-          "round shown (JIT and GC threads included on the JVM side).")
+          "round shown (JIT and GC threads included on the JVM side); * = below 0.9 on one thread: disturbed.")
 
 
 if __name__ == "__main__":
