@@ -98,7 +98,8 @@ def main():
             if sb and tb:
                 ratio = f"{(sb / tb if orientation == 'S/P' else tb / sb):.2f}x"
             meaning = "Striate / PyTorch" if orientation == "S/P" else "PyTorch / Striate"
-            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning, f"{cores(sp, threads)} / {cores(tp, threads)}"]
+            busy = "" if key == RSS[0] else f"{cores(sp, threads)} / {cores(tp, threads)}"
+            row = [model, str(threads), label, fmt(sb), fmt(tb), ratio, meaning, busy]
             if ranges:
                 row += [span([v for v, _ in s]), span([v for v, _ in t])]
             rows.append(row)
