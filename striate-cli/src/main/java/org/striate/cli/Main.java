@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       SummaryCommand.class,
       RfCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       "  striate evaluate --model mnist-convnet.safetensors",
       "  striate predict --model mnist-convnet.safetensors digit.png",
       "  striate summary mnist-convnet",
-      "  striate rf mnist-convnet --layer conv2d_1 --at 5,5"
+      "  striate rf mnist-convnet --layer conv2d_1 --at 5,5",
+      "  striate bench --models lenet5 --threads 1,2 --json lenet5.json"
     })
 public final class Main implements Runnable {
   static final int EXIT_FAILURE = 1;
