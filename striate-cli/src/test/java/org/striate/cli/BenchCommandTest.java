@@ -57,7 +57,7 @@ class BenchCommandTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
-    "--models;lenet5,resnet;--models must name built-in models [mnist-convnet, lenet5], got 'resnet'",
+    "--models;lenet5,resnet;--models must name built-in models [mnist-convnet, lenet5, mnist-resnet, vgg16, resnet18, resnet50, mobilenet-v1, unet-small], got 'resnet'",
     "--threads;1,0;--threads must be at least 1, got 0",
     "--threads;two;Invalid value for option '--threads' (N): 'two' is not an int",
     "--warmup-seconds;-1;--warmup-seconds must be in [0, 3600], got -1.0",
