@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
@@ -101,5 +106,49 @@ class ModelTest {
     }
     assertEquals(2, full.get("conv2dBackwardInput"));
     assertEquals(null, training.get("conv2dBackwardInput"));
+  }
+
+  /**
+   * One model serving predictions from several threads at once, through one shared (vector) kernels object,
+   * gives every thread exactly the answers a lone caller gets: layers keep nothing per call.
+   */
+  @Test
+  void predictFromManyThreadsAtOnceMatchesSequentialPredictions() throws Exception {
+    Model model = Architectures.lenet5().initialize(3);
+    int threads = 4;
+    List<Tensor> inputs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      inputs.add(GradientCheck.random(Shape.of(5, 28, 28, 1), 100 + t));
+    }
+    try (Kernels kernels = Kernels.create(2)) {
+      List<float[]> expected = new ArrayList<>();
+      for (Tensor x : inputs) {
+        expected.add(model.predict(x, kernels, 2).data());
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<List<float[]>>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          Tensor x = inputs.get(t);
+          futures.add(pool.submit(() -> {
+            start.await();
+            List<float[]> outs = new ArrayList<>();
+            for (int repeat = 0; repeat < 20; repeat++) {
+              outs.add(model.predict(x, kernels, repeat % 3 + 1).data());
+            }
+            return outs;
+          }));
+        }
+        start.countDown();
+        for (int t = 0; t < threads; t++) {
+          for (float[] out : futures.get(t).get()) {
+            assertArrayEquals(expected.get(t), out, "thread " + t);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
   }
 }
