@@ -72,8 +72,21 @@ public interface Kernels extends AutoCloseable {
    * The gradients with respect to the weight and bias, added to {@code gradWeight} and {@code gradBias}
    * ({@code gradBias} may be null when the layer has no bias).
    */
-  void conv2dBackwardWeight(
-      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias);
+  default void conv2dBackwardWeight(
+      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
+    conv2dBackwardWeight(spec, batch, input, gradOutput, Pointwise.IDENTITY, 0f, null, gradWeight, gradBias);
+  }
+
+  /**
+   * The weight and bias gradients of a convolution followed by {@code f}, from the gradient with respect to
+   * {@code f}'s output {@code output}: exactly {@link #pointwiseBackward} {@code (f, alpha, output, output,
+   * gradOutput, gradPre)} followed by {@link #conv2dBackwardWeight(ConvSpec, int, float[], float[], float[],
+   * float[])} on {@code gradPre}, without writing {@code gradPre} out (for the identity {@code output} may be
+   * null). This is the backward pass of the fused forward {@link #conv2dForward(ConvSpec, int, float[], float[],
+   * float[], Pointwise, float, float[])} when the input gradient is not needed, as in a model's first layer.
+   */
+  void conv2dBackwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f, float alpha,
+      float[] output, float[] gradWeight, float[] gradBias);
 
   /**
    * Max pooling over each channel; padding never wins (it counts as negative infinity). {@code argmax}

@@ -102,8 +102,12 @@ final class ScalarConvolution {
     });
   }
 
-  void backwardWeight(
-      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
+  /**
+   * {@code gradWeight += col^T · gradPre} and {@code gradBias += column sums of gradPre}, where {@code gradPre} is
+   * {@code gradOutput} taken back through {@code f} (output {@code output}) row by row as it is read.
+   */
+  void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f, float alpha,
+      float[] output, float[] gradWeight, float[] gradBias) {
     Layout l = new Layout(spec);
     int chunks = parallel.chunks(batch);
     float[][][] partialWeight = new float[chunks][][];
@@ -122,7 +126,8 @@ final class ScalarConvolution {
             float[] gbg = gb[g];
             for (int r = 0; r < rows; r++) {
               float[] row = gradOutRows[r];
-              System.arraycopy(gradOutput, outBase + (r0 + r) * l.cout + g * l.coutg, row, 0, l.coutg);
+              ScalarKernels.pointwiseGradient(f, alpha, output, output, gradOutput,
+                  outBase + (r0 + r) * l.cout + g * l.coutg, row, 0, l.coutg);
               for (int j = 0; j < l.coutg; j++) {
                 gbg[j] += row[j];
               }

@@ -101,9 +101,9 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void conv2dBackwardWeight(
-      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-    convolution.backwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
+  public void conv2dBackwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f,
+      float alpha, float[] output, float[] gradWeight, float[] gradBias) {
+    convolution.backwardWeight(spec, batch, input, gradOutput, f, alpha, output, gradWeight, gradBias);
   }
 
   @Override
@@ -173,35 +173,43 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-    parallel.forRange(n, (chunk, from, to) -> {
-      switch (f) {
-        case IDENTITY -> {
-          if (gradY != gradX) {
-            System.arraycopy(gradY, from, gradX, from, to - from);
-          }
-        }
-        case RELU -> {
-          for (int i = from; i < to; i++) {
-            gradX[i] = x[i] > 0f ? gradY[i] : 0f;
-          }
-        }
-        case LEAKY_RELU -> {
-          for (int i = from; i < to; i++) {
-            gradX[i] = x[i] > 0f ? gradY[i] : alpha * gradY[i];
-          }
-        }
-        case SIGMOID -> {
-          for (int i = from; i < to; i++) {
-            gradX[i] = gradY[i] * y[i] * (1f - y[i]);
-          }
-        }
-        case TANH -> {
-          for (int i = from; i < to; i++) {
-            gradX[i] = gradY[i] * (1f - y[i] * y[i]);
-          }
+    parallel.forRange(n, (chunk, from, to) -> pointwiseGradient(f, alpha, x, y, gradY, from, gradX, from, to - from));
+  }
+
+  /**
+   * {@link #pointwiseBackward} for {@code n} elements read from {@code at} of {@code x}, {@code y} and {@code
+   * gradY} and written from {@code gradXAt} of {@code gradX}; the convolution's fused backward pass uses it too.
+   */
+  static void pointwiseGradient(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, int at, float[] gradX,
+      int gradXAt, int n) {
+    int shift = gradXAt - at;
+    switch (f) {
+      case IDENTITY -> {
+        if (gradY != gradX || shift != 0) {
+          System.arraycopy(gradY, at, gradX, gradXAt, n);
         }
       }
-    });
+      case RELU -> {
+        for (int i = at; i < at + n; i++) {
+          gradX[i + shift] = x[i] > 0f ? gradY[i] : 0f;
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = at; i < at + n; i++) {
+          gradX[i + shift] = x[i] > 0f ? gradY[i] : alpha * gradY[i];
+        }
+      }
+      case SIGMOID -> {
+        for (int i = at; i < at + n; i++) {
+          gradX[i + shift] = gradY[i] * y[i] * (1f - y[i]);
+        }
+      }
+      case TANH -> {
+        for (int i = at; i < at + n; i++) {
+          gradX[i + shift] = gradY[i] * (1f - y[i] * y[i]);
+        }
+      }
+    }
   }
 
   @Override

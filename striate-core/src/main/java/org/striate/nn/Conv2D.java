@@ -120,9 +120,16 @@ public final class Conv2D extends BaseConv2D {
     Saved s = ctx.saved(this);
     Kernels k = ctx.kernels();
     int batch = s.input.shape().dim(0);
+    float[] gradBias = useBias ? bias.grad().data() : null;
+    if (!ctx.needsInputGradient(this) && activation.fusesIntoKernels()) {
+      // Only the weight gradient reads the gradient before the activation: the kernel derives it as it reads,
+      // saving a pass over the output (11 MB a batch for mnist-convnet's first layer).
+      k.conv2dBackwardWeight(spec, batch, s.input.data(), gradOutput.data(), activation.pointwise(),
+          activation.alpha(), s.out.data(), kernel.grad().data(), gradBias);
+      return null;
+    }
     Tensor gradPre = activationGradient(activation, s.pre, s.out, gradOutput, ctx);
-    k.conv2dBackwardWeight(spec, batch, s.input.data(), gradPre.data(), kernel.grad().data(),
-        useBias ? bias.grad().data() : null);
+    k.conv2dBackwardWeight(spec, batch, s.input.data(), gradPre.data(), kernel.grad().data(), gradBias);
     if (!ctx.needsInputGradient(this)) {
       return null;
     }

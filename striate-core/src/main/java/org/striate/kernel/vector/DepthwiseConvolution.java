@@ -98,7 +98,8 @@ final class DepthwiseConvolution {
   }
 
   static void backwardWeight(VectorConvolution.Split run, ConvPlan plan, int batch, float[] input,
-      float[] gradOutput, float[] gradWeight, float[] gradBias, IntFunction<float[]> buffers) {
+      float[] gradOutput, Pointwise f, float alpha, float[] output, float[] gradWeight, float[] gradBias,
+      IntFunction<float[]> buffers) {
     int c = plan.cout;
     int taps = plan.geo.kernelArea();
     run.run(ceilDiv(c, L), (chunk, from, to) -> {
@@ -115,7 +116,7 @@ final class DepthwiseConvolution {
           int w = base + plan.windows[q];
           int o = n * plan.outImage + q * c;
           for (int ch = c0; ch < vectorEnd; ch += L) {
-            FloatVector g = FloatVector.fromArray(SPECIES, gradOutput, o + ch);
+            FloatVector g = VectorElementwise.derivative(f, alpha, output, output, gradOutput, o + ch);
             for (int t = 0; t < taps; t++) {
               int at = t * c + ch;
               FloatVector.fromArray(SPECIES, src, w + plan.taps[t] + ch)
@@ -125,7 +126,8 @@ final class DepthwiseConvolution {
             g.add(FloatVector.fromArray(SPECIES, sums, taps * c + ch)).intoArray(sums, taps * c + ch);
           }
           for (int ch = vectorEnd; ch < c1; ch++) {
-            float g = gradOutput[o + ch];
+            float g = output == null ? gradOutput[o + ch]
+                : VectorElementwise.derivative(f, alpha, output[o + ch], output[o + ch], gradOutput[o + ch]);
             for (int t = 0; t < taps; t++) {
               sums[t * c + ch] = Math.fma(src[w + plan.taps[t] + ch], g, sums[t * c + ch]);
             }

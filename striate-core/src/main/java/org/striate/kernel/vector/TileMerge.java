@@ -149,17 +149,19 @@ final class TileMerge {
   }
 
   /**
-   * Packs rows {@code [0, rows)} of a row-major matrix ({@code src[s + r * ld + j]}, {@code j < liveCols}) as
-   * one sliver {@code packed[r * cols + j]}, zero past {@code liveCols}; when {@code sums} is not null, also adds
-   * each column's total over these rows (formed in row order from zero) to {@code sums[sumsAt + j]}.
+   * Packs rows {@code [0, rows)} of a row-major matrix taken back through {@code f} ({@code f'(y) * src}, with
+   * {@code y} at the same places in {@code output}; see {@link VectorElementwise#derivative}; for the identity
+   * {@code output} may be null) as one sliver {@code packed[r * cols + j]} ({@code src[s + r * ld + j]}, {@code j <
+   * liveCols}), zero past {@code liveCols}; when {@code sums} is not null, also adds each column's total over these
+   * rows (formed in row order from zero) to {@code sums[sumsAt + j]}.
    */
-  static void packRows(float[] src, int s, int ld, int rows, int cols, int liveCols, float[] packed, float[] sums,
-      int sumsAt) {
+  static void packRows(float[] src, Pointwise f, float alpha, float[] output, int s, int ld, int rows, int cols,
+      int liveCols, float[] packed, float[] sums, int sumsAt) {
     if (liveCols == cols) {
       for (int v = 0; v < cols; v += L) {
         FloatVector total = FloatVector.zero(SPECIES);
         for (int r = 0; r < rows; r++) {
-          FloatVector x = FloatVector.fromArray(SPECIES, src, s + r * ld + v);
+          FloatVector x = VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld + v);
           x.intoArray(packed, r * cols + v);
           total = total.add(x);
         }
@@ -177,13 +179,13 @@ final class TileMerge {
       FloatVector total = zero;
       int r = 0;
       for (; r < rows && s + r * ld + L <= src.length; r++) {
-        FloatVector x = zero.blend(FloatVector.fromArray(SPECIES, src, s + r * ld), live);
+        FloatVector x = zero.blend(VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld), live);
         x.intoArray(packed, r * cols);
         total = total.add(x);
       }
       for (; r < rows; r++) {
         for (int j = 0; j < L; j++) {
-          packed[r * cols + j] = j < liveCols ? src[s + r * ld + j] : 0f;
+          packed[r * cols + j] = j < liveCols ? gradient(src, f, alpha, output, s + r * ld + j) : 0f;
         }
         total = total.add(FloatVector.fromArray(SPECIES, packed, r * cols));
       }
@@ -196,7 +198,7 @@ final class TileMerge {
     }
     for (int r = 0; r < rows; r++) {
       for (int j = 0, from = s + r * ld, to = r * cols; j < liveCols; j++) {
-        packed[to + j] = src[from + j];
+        packed[to + j] = gradient(src, f, alpha, output, from + j);
       }
       Arrays.fill(packed, r * cols + liveCols, (r + 1) * cols, 0f);
     }
@@ -209,5 +211,10 @@ final class TileMerge {
         sums[sumsAt + j] = total + sums[sumsAt + j];
       }
     }
+  }
+
+  /** Element {@code i} of {@code src} taken back through {@code f}, as {@link #packRows} takes it. */
+  private static float gradient(float[] src, Pointwise f, float alpha, float[] output, int i) {
+    return output == null ? src[i] : VectorElementwise.derivative(f, alpha, output[i], output[i], src[i]);
   }
 }

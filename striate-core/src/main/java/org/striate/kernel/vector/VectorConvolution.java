@@ -168,13 +168,17 @@ final class VectorConvolution {
     });
   }
 
-  /** {@code gradWeight += col^T · gradOutput} and {@code gradBias += column sums of gradOutput} (if not null). */
-  void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight,
-      float[] gradBias) {
+  /**
+   * {@code gradWeight += col^T · gradPre} and {@code gradBias += column sums of gradPre} (if not null), where
+   * {@code gradPre} is {@code gradOutput} taken back through {@code f} (whose output was {@code output}) as it is
+   * read, lane by lane as {@link VectorElementwise#backward}.
+   */
+  void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f, float alpha,
+      float[] output, float[] gradWeight, float[] gradBias) {
     ConvPlan plan = new ConvPlan(spec);
     if (DepthwiseConvolution.handles(spec)) {
-      DepthwiseConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, gradWeight, gradBias,
-          this::source);
+      DepthwiseConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, f, alpha, output,
+          gradWeight, gradBias, this::source);
       return;
     }
     boolean wide = plan.coutg > L;
@@ -202,8 +206,8 @@ final class VectorConvolution {
             for (int sl = 0; sl < slivers; sl++) {
               int chan = g * plan.coutg + sl * cols;
               int liveCols = Math.min(cols, plan.coutg - sl * cols);
-              TileMerge.packRows(gradOutput, n * plan.outImage + p0 * plan.cout + chan, plan.cout, depth, cols,
-                  liveCols, packed, gb, chan);
+              TileMerge.packRows(gradOutput, f, alpha, output, n * plan.outImage + p0 * plan.cout + chan, plan.cout,
+                  depth, cols, liveCols, packed, gb, chan);
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 int liveRows = Math.min(rowsPer, plan.k - k0);

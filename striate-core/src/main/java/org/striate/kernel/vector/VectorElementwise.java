@@ -74,7 +74,8 @@ final class VectorElementwise {
     });
   }
 
-  private static FloatVector derivative(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, int i) {
+  /** {@code f'(x) * gradY} at lanes {@code [i, i + L)}, from {@code x} or {@code y} as {@link Pointwise} says. */
+  static FloatVector derivative(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, int i) {
     FloatVector g = FloatVector.fromArray(SPECIES, gradY, i);
     switch (f) {
       case RELU:
@@ -94,7 +95,8 @@ final class VectorElementwise {
     }
   }
 
-  private static float derivative(Pointwise f, float alpha, float x, float y, float gradY) {
+  /** The scalar {@link #derivative(Pointwise, float, float[], float[], float[], int)}, as the scalar kernels. */
+  static float derivative(Pointwise f, float alpha, float x, float y, float gradY) {
     switch (f) {
       case RELU:
         return x > 0f ? gradY : 0f;

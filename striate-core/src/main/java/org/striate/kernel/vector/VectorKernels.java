@@ -81,9 +81,9 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void conv2dBackwardWeight(
-      ConvSpec spec, int batch, float[] input, float[] gradOutput, float[] gradWeight, float[] gradBias) {
-    convolution.backwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
+  public void conv2dBackwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f,
+      float alpha, float[] output, float[] gradWeight, float[] gradBias) {
+    convolution.backwardWeight(spec, batch, input, gradOutput, f, alpha, output, gradWeight, gradBias);
   }
 
   @Override

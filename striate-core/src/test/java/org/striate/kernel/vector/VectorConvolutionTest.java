@@ -54,7 +54,13 @@ class VectorConvolutionTest {
       new Case(2, 6, 6, 8, 16, 8, 3, 3, 1, 1, 1, 1, Padding.VALID), // depthwise with multiplier 2
       new Case(2, 1, 1, 3, 2, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 1x1 input, 3x3 kernel
       new Case(1, 20, 19, 64, 5, 1, 5, 5, 1, 1, 1, 1, Padding.VALID), // K = 1600
-      new Case(2, 16, 17, 9, 40, 1, 3, 3, 1, 1, 1, 1, Padding.SAME)); // 272 pixels: two weight-gradient blocks
+      new Case(2, 16, 17, 9, 40, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 272 pixels: two weight-gradient blocks
+      // one input channel and fewer filters than lanes, as in first layers
+      new Case(3, 7, 5, 1, 1, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 3 output pixels a row
+      new Case(2, 9, 18, 1, 8, 1, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1)), // 17 a row, stride (2, 1)
+      new Case(2, 6, 16, 1, 9, 1, 1, 1, 1, 1, 1, 1, Padding.VALID), // 16 a row, two filter blocks, 1x1
+      new Case(1, 11, 20, 1, 15, 1, 5, 5, 3, 1, 2, 1, Padding.SAME), // 15 filters, dilation, 20 a row
+      new Case(2, 4, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, Padding.SAME)); // one pixel a row
 
   /** Transposed-convolution geometries: output padding leaves input rows that no window reaches. */
   static final List<ConvSpec> TRANSPOSED = List.of(
@@ -63,7 +69,8 @@ class VectorConvolutionTest {
       new ConvSpec(ConvGeometry.transposed(4, 4, 1, 1, 3, 3, 1, 1, Padding.SAME), 2, 5, 1),
       new ConvSpec(ConvGeometry.transposed(3, 5, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1), 1, 0), 6, 4, 2),
       new ConvSpec(ConvGeometry.transposed(5, 3, 4, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 6, 3, 3),
-      new ConvSpec(ConvGeometry.transposed(4, 4, 3, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 17, 33, 1));
+      new ConvSpec(ConvGeometry.transposed(4, 4, 3, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 17, 33, 1),
+      new ConvSpec(ConvGeometry.transposed(4, 5, 3, 2, 2, 1, 1, 1, Padding.VALID, 1, 0), 1, 5, 1));
 
   record Setting(String name, int batch, ConvSpec spec) {
     @Override
@@ -185,7 +192,7 @@ class VectorConvolutionTest {
           for (int repeat = 0; repeat < 2; repeat++) {
             float[] gw = initialWeight.clone();
             float[] gb = initialBias.clone();
-            conv.backwardWeight(spec, c.batch, input, gradOutput, gw, gb);
+            conv.backwardWeight(spec, c.batch, input, gradOutput, Pointwise.IDENTITY, 0f, null, gw, gb);
             assertClose(expectedWeight, gw, boundWeight, where + " weight gradient");
             assertClose(expectedBias, gb, boundBias, where + " bias gradient");
             runs[2 * repeat] = gw;
@@ -194,9 +201,45 @@ class VectorConvolutionTest {
           assertArrayEquals(runs[0], runs[2], where + " weight gradient repeated");
           assertArrayEquals(runs[1], runs[3], where + " bias gradient repeated");
           float[] noBias = initialWeight.clone();
-          conv.backwardWeight(spec, c.batch, input, gradOutput, noBias, null);
+          conv.backwardWeight(spec, c.batch, input, gradOutput, Pointwise.IDENTITY, 0f, null, noBias, null);
           assertArrayEquals(runs[0], noBias, where + " weight gradient without bias");
           // Each thread sums its own images: the order of the sums, and so the rounding, follows the thread count.
+        }
+      }
+    }
+  }
+
+  /**
+   * The weight gradient that takes the output gradient back through the activation as it reads it gives the very
+   * bits of {@code pointwiseBackward} followed by the plain weight gradient, in the vector kernels on 1 to 3
+   * threads and in the scalar ones, for every activation (with an output that has exact zeros for ReLU).
+   */
+  @Test
+  void fusedActivationGradientEqualsPointwiseThenBackwardWeight() {
+    for (Setting c : settings()) {
+      ConvSpec spec = c.spec;
+      float[] input = random(c.batch * spec.inputImageSize(), 13);
+      float[] weight = random(spec.weightSize(), 14);
+      float[] gradOutput = random(c.batch * spec.outputImageSize(), 15);
+      for (Pointwise f : Pointwise.values()) {
+        float[] output = new float[gradOutput.length];
+        ORACLE.conv2dForward(spec, c.batch, input, weight, null, f, 0.2f, output);
+        for (int threads = 1; threads <= 3; threads++) {
+          String where = c + " with " + f + ", threads=" + threads;
+          try (Kernels vector = new VectorKernels(threads); Kernels scalar = new ScalarKernels(threads)) {
+            for (Kernels k : List.of(vector, scalar)) {
+              float[] gradPre = new float[gradOutput.length];
+              k.pointwiseBackward(f, 0.2f, output, output, gradOutput, gradPre, gradPre.length);
+              float[] expectedWeight = filled(spec.weightSize(), 0.5f);
+              float[] expectedBias = filled(spec.outChannels(), -0.25f);
+              k.conv2dBackwardWeight(spec, c.batch, input, gradPre, expectedWeight, expectedBias);
+              float[] gw = filled(spec.weightSize(), 0.5f);
+              float[] gb = filled(spec.outChannels(), -0.25f);
+              k.conv2dBackwardWeight(spec, c.batch, input, gradOutput, f, 0.2f, output, gw, gb);
+              assertArrayEquals(expectedWeight, gw, where + " " + k.name() + " weight gradient");
+              assertArrayEquals(expectedBias, gb, where + " " + k.name() + " bias gradient");
+            }
+          }
         }
       }
     }
