@@ -72,8 +72,8 @@ public final class Gflops {
       String[] row = new String[7];
       row[0] = simpleName(p.getBenchmark());
       row[1] = describeCase(p);
-      row[2] = p.getParam("threads");
-      row[3] = p.getParam("kernels");
+      row[2] = orDash(p.getParam("threads"));
+      row[3] = orDash(p.getParam("kernels"));
       row[4] = String.format(Locale.ROOT, "%.4g ± %.2g %s", score.getScore(), score.getScoreError(),
           score.getScoreUnit());
       row[5] = gflops(flops, score.getScore(), p);
@@ -82,7 +82,8 @@ public final class Gflops {
     }
     System.out.println();
     System.out.println("GFLOP/s = FLOPs per op / time per op; FLOPs = 2 x multiply-adds (GEMM: 2 n^3; convolution:"
-        + " 2 x batch x outH x outW x outC x kH x kW x inC, for each of the three passes; bias terms left out).");
+        + " 2 x batch x outH x outW x outC x kH x kW x inC, for each of the three passes; bias terms left out;"
+        + " FMA peak: 2 x 12 accumulators x lanes x iterations).");
     System.out.println("'best iteration' uses the fastest measurement iteration: on a shared machine it is the"
         + " least disturbed one.");
     int[] widths = new int[rows.get(0).length];
@@ -109,6 +110,11 @@ public final class Gflops {
     if (name.startsWith("ConvBenchmark.")) {
       return ConvCase.valueOf(p.getParam("shape")).flops();
     }
+    if (name.startsWith("FmaPeakBenchmark.")) {
+      // From the constants alone: loading FmaPeakBenchmark here would need the Vector API module in this JVM.
+      return 2.0 * FmaPeakBenchmark.ACCUMULATORS * (Integer.parseInt(p.getParam("bits")) / 32)
+          * FmaPeakBenchmark.ITERATIONS;
+    }
     return Double.NaN;
   }
 
@@ -124,6 +130,11 @@ public final class Gflops {
     double unitSeconds = p.getTimeUnit().toNanos(1) / 1e9;
     double opsPerSecond = p.getMode() == Mode.Throughput ? score / unitSeconds : 1 / (score * unitSeconds);
     return String.format(Locale.ROOT, "%.1f", flops * opsPerSecond / 1e9);
+  }
+
+  /** A parameter the benchmark does not have (the FMA peak has neither threads nor kernels) shows as "-". */
+  private static String orDash(String value) {
+    return value == null ? "-" : value;
   }
 
   private static String describeCase(BenchmarkParams p) {
