@@ -124,6 +124,11 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void dropoutForward(long seed, double rate, float[] x, float[] mask, float[] y, int n) {
+    scalar.dropoutForward(seed, rate, x, mask, y, n);
+  }
+
+  @Override
   public void softmaxRows(int rows, int cols, float[] x, float[] y) {
     scalar.softmaxRows(rows, cols, x, y);
   }
