@@ -120,6 +120,18 @@ public interface Kernels extends AutoCloseable {
    */
   void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n);
 
+  /**
+   * Dropout's training forward pass over {@code n} elements, with the counter-based mask of {@link DropoutMask}:
+   * element {@code i} is kept iff {@code (DropoutMask.hash(seed, i) >>> 32) >= round(rate * 2^32)}, so it is
+   * dropped with probability {@code round(rate * 2^32) / 2^32}, within {@code 2^-33} of {@code rate}. Writes
+   * {@code mask[i] = 1 / (1 - rate)} (in float) for kept elements and {@code 0} for dropped ones, and {@code
+   * y[i] = x[i] * mask[i]}; {@code x} and {@code y} may be the same array. The mask depends only on {@code seed},
+   * {@code rate} and {@code i}: the same for every implementation and thread count.
+   *
+   * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)} or NaN
+   */
+  void dropoutForward(long seed, double rate, float[] x, float[] mask, float[] y, int n);
+
   /** Softmax of each row of a {@code rows x cols} matrix, stable (the row maximum is subtracted first). */
   void softmaxRows(int rows, int cols, float[] x, float[] y);
 

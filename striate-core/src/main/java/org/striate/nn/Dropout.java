@@ -1,7 +1,6 @@
 package org.striate.nn;
 
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.striate.tensor.Shape;
 import org.striate.tensor.Tensor;
 
@@ -11,8 +10,12 @@ import org.striate.tensor.Tensor;
  * input and inference needs no correction (Keras and PyTorch semantics). At inference the layer returns its
  * input itself. Shapes: output = input, any shape.
  *
- * <p>The mask comes from {@link Context#random()}, so a training step with the same seed drops the same
- * elements; backward multiplies by the mask saved in the context.
+ * <p>Each training forward pass draws one {@code long} from {@link Context#random()} and hands it to {@link
+ * org.striate.kernel.Kernels#dropoutForward}, whose mask is counter-based: element {@code i} is kept iff the top
+ * 32 bits of a SplitMix64 hash of that seed and {@code i} are at least {@code round(rate * 2^32)}, so it is
+ * dropped with probability {@code round(rate * 2^32) / 2^32}, {@code rate} to within {@code 2^-33}. A training
+ * step with the same seed therefore drops the same elements, whatever the kernels and their thread count;
+ * backward multiplies by the mask saved in the context.
  */
 public final class Dropout extends Layer {
   private final double rate;
@@ -61,16 +64,11 @@ public final class Dropout extends Layer {
       ctx.save(this, IDENTITY);
       return input;
     }
-    float scale = (float) (1 / (1 - rate));
-    SplittableRandom random = ctx.random();
+    long seed = ctx.random().nextLong();
     float[] x = input.data();
     float[] mask = ctx.buffer(this, "mask", input.shape()).data();
     Tensor output = ctx.buffer(this, "output", input.shape());
-    float[] y = output.data();
-    for (int i = 0; i < x.length; i++) {
-      mask[i] = random.nextDouble() < rate ? 0f : scale;
-      y[i] = x[i] * mask[i];
-    }
+    ctx.kernels().dropoutForward(seed, rate, x, mask, output.data(), x.length);
     ctx.save(this, new Saved(mask));
     return output;
   }

@@ -144,4 +144,66 @@ class ScalarKernelsTest {
     assertArrayEquals(new float[] {11, 22, 33, 14, 25, 36}, data);
     assertArrayEquals(new float[] {26, 48, 70}, sums);
   }
+
+  /** The mask the dropout rule gives, computed from the SplitMix64 stream that {@code SplittableRandom} draws. */
+  private static float[] expectedMask(long seed, double rate, int n) {
+    SplittableRandom r = new SplittableRandom(seed);
+    long threshold = Math.round(rate * 4294967296.0);
+    float[] mask = new float[n];
+    for (int i = 0; i < n; i++) {
+      mask[i] = (r.nextLong() >>> 32) >= threshold ? (float) (1 / (1 - rate)) : 0f;
+    }
+    return mask;
+  }
+
+  @Test
+  void dropoutFollowsTheRuleOnEveryThreadCount() {
+    for (int n : new int[] {0, 1, 17, 100_003}) {
+      float[] x = random(n, 5);
+      for (double rate : new double[] {0, 0.3, 0.5}) {
+        float[] expectedMask = expectedMask(-3, rate, n);
+        float[] expectedY = new float[n];
+        for (int i = 0; i < n; i++) {
+          expectedY[i] = x[i] * expectedMask[i];
+        }
+        for (int threads = 1; threads <= 3; threads++) {
+          String where = "n=" + n + " rate=" + rate + " threads=" + threads;
+          try (ScalarKernels k = new ScalarKernels(threads)) {
+            float[] mask = new float[n];
+            float[] y = new float[n];
+            k.dropoutForward(-3, rate, x, mask, y, n);
+            assertArrayEquals(expectedMask, mask, where);
+            assertArrayEquals(expectedY, y, where);
+            float[] inPlace = x.clone();
+            k.dropoutForward(-3, rate, inPlace, mask, inPlace, n);
+            assertArrayEquals(expectedY, inPlace, where + " in place");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void dropoutDropsTheRateAndDifferentSeedsDropDifferentElements() {
+    int n = 1_000_000;
+    double rate = 0.3;
+    float[] x = new float[n];
+    float[][] masks = new float[2][n];
+    float[] y = new float[n];
+    try (ScalarKernels k = new ScalarKernels(2)) {
+      k.dropoutForward(11, rate, x, masks[0], y, n);
+      k.dropoutForward(12, rate, x, masks[1], y, n);
+    }
+    int dropped = 0;
+    int differ = 0;
+    for (int i = 0; i < n; i++) {
+      dropped += masks[0][i] == 0f ? 1 : 0;
+      differ += (masks[0][i] == 0f) != (masks[1][i] == 0f) ? 1 : 0;
+    }
+    // Within 4 standard deviations of a binomial fraction: p = rate, and p = 2 rate (1 - rate) for independent
+    // masks disagreeing.
+    assertEquals(rate, dropped / (double) n, 4 * Math.sqrt(rate * (1 - rate) / n));
+    double p = 2 * rate * (1 - rate);
+    assertEquals(p, differ / (double) n, 4 * Math.sqrt(p * (1 - p) / n));
+  }
 }

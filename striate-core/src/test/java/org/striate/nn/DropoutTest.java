@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
@@ -87,6 +88,29 @@ class DropoutTest {
     float[] c = d.forward(x, Context.training(KERNELS, 8)).data();
     assertArrayEquals(a, b);
     assertFalse(Arrays.equals(a, c));
+  }
+
+  @Test
+  void theMaskIsTheKernelsMaskForOneLongOfTheStepsStream() {
+    Dropout d = built(0.3, Shape.of(100));
+    Tensor x = nonZero(100);
+    float[] y = d.forward(x, Context.training(KERNELS, 5)).data();
+    float[] mask = new float[100];
+    float[] expected = new float[100];
+    KERNELS.dropoutForward(new SplittableRandom(5).nextLong(), 0.3, x.data(), mask, expected, 100);
+    assertArrayEquals(expected, y);
+  }
+
+  @Test
+  void twoDropoutsInOneStepDropDifferentElements() {
+    Dropout first = new Dropout(0.5);
+    Dropout second = new Dropout(0.5);
+    new Sequential(Shape.of(64), first, second);
+    Context ctx = Context.training(KERNELS, 7);
+    Tensor x = nonZero(64);
+    float[] a = first.forward(x, ctx).data().clone();
+    float[] b = second.forward(x, ctx).data();
+    assertFalse(Arrays.equals(a, b));
   }
 
   @Test

@@ -11,8 +11,8 @@ import org.striate.tensor.ConvGeometry;
 /**
  * {@link Kernels} on the JDK's incubating Vector API: GEMM is {@link VectorGemm}, convolution {@link
  * VectorConvolution} (implicit GEMM) and {@link DepthwiseConvolution}, pooling {@link VectorPooling}, the
- * element-wise kernels {@link VectorElementwise}. What vectors do not speed up stays the {@link ScalarKernels}
- * code: sigmoid, tanh and softmax (they evaluate {@code exp}).
+ * element-wise kernels {@link VectorElementwise}, dropout {@link VectorDropout}. What vectors do not speed up
+ * stays the {@link ScalarKernels} code: sigmoid, tanh and softmax (they evaluate {@code exp}).
  *
  * <p>Needs the {@code jdk.incubator.vector} module ({@code java --add-modules jdk.incubator.vector}). Do not
  * construct it directly: {@link Kernels#create(int)} picks it when the module is present and falls back to
@@ -26,6 +26,7 @@ public final class VectorKernels implements Kernels {
   private final VectorConvolution convolution;
   private final VectorPooling pooling;
   private final VectorElementwise elementwise;
+  private final VectorDropout dropout;
 
   /**
    * @throws IllegalArgumentException if {@code threads < 1}
@@ -44,6 +45,7 @@ public final class VectorKernels implements Kernels {
     this.convolution = new VectorConvolution(parallel);
     this.pooling = new VectorPooling(parallel, VectorPooling.MIN_PARALLEL_FLOATS);
     this.elementwise = new VectorElementwise(parallel, VectorElementwise.MIN_PARALLEL_FLOATS);
+    this.dropout = new VectorDropout(parallel, VectorDropout.MIN_PARALLEL_ELEMENTS);
   }
 
   @Override
@@ -121,6 +123,11 @@ public final class VectorKernels implements Kernels {
   @Override
   public void pointwiseBackward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n) {
     elementwise.backward(f, alpha, x, y, gradY, gradX, n);
+  }
+
+  @Override
+  public void dropoutForward(long seed, double rate, float[] x, float[] mask, float[] y, int n) {
+    dropout.forward(seed, rate, x, mask, y, n);
   }
 
   @Override

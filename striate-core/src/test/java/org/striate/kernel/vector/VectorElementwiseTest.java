@@ -20,7 +20,7 @@ class VectorElementwiseTest {
   private static final int[] LENGTHS = {0, 1, 7, 15, 16, 17, 31, 32, 33, 100};
 
   /** Random values in [-2, 2) with the special values sprinkled in. */
-  private static float[] values(int n, long seed) {
+  static float[] values(int n, long seed) {
     float[] x = VectorConvolutionTest.random(n, seed);
     float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e-40f};
     for (int i = (int) (seed % 5); i < n; i += 5) {
