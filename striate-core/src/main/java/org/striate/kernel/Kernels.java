@@ -91,7 +91,8 @@ public interface Kernels extends AutoCloseable {
   /**
    * Max pooling over each channel; padding never wins (it counts as negative infinity). {@code argmax}
    * receives, for each output element, the flat index into {@code input} of the element that won; ties go to
-   * the first in row-major window order, as in PyTorch.
+   * the first in row-major window order, as in PyTorch. {@code argmax} may be null when no backward pass
+   * follows (inference): only {@code output} is written then, with the same values.
    */
   void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax);
 

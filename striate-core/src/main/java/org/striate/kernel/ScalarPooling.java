@@ -30,7 +30,9 @@ final class ScalarPooling {
           int o = (row * g.outW() + ow) * channels;
           int count = PoolingWindows.taps(g, row / g.outH(), row % g.outH(), ow, channels, taps);
           Arrays.fill(output, o, o + channels, Float.NEGATIVE_INFINITY);
-          Arrays.fill(argmax, o, o + channels, -1);
+          if (argmax != null) {
+            Arrays.fill(argmax, o, o + channels, -1);
+          }
           for (int t = 0; t < count; t++) {
             int i = taps[t];
             for (int c = 0; c < channels; c++) {
@@ -39,7 +41,9 @@ final class ScalarPooling {
               // NaN wins and propagates, as in PyTorch.
               if (t == 0 || v > output[o + c] || Float.isNaN(v)) {
                 output[o + c] = v;
-                argmax[o + c] = i + c;
+                if (argmax != null) {
+                  argmax[o + c] = i + c;
+                }
               }
             }
           }

@@ -99,6 +99,14 @@ public final class Context {
     return fusedSoftmaxLayer == layer;
   }
 
+  /**
+   * Whether a backward pass may follow, so layers must {@link #save} what it needs: false only in a plain
+   * {@link #inference} context, where layers may skip work that serves backward alone.
+   */
+  public boolean keepsForBackward() {
+    return recording;
+  }
+
   /** Keeps {@code value} for {@code layer}'s backward pass; does nothing in a plain {@link #inference} context. */
   public void save(Layer layer, Object value) {
     if (recording) {

@@ -42,7 +42,8 @@ public final class MaxPool2D extends Pooling2D {
   public Tensor forward(Tensor input, Context ctx) {
     int batch = checkInput(input);
     Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
-    int[] argmax = ctx.ints(this, "argmax", out.size());
+    // Winners are needed only by backward; inference skips finding them.
+    int[] argmax = ctx.keepsForBackward() ? ctx.ints(this, "argmax", out.size()) : null;
     ctx.kernels().maxPool2dForward(geometry(), batch, channels(), input.data(), out.data(), argmax);
     ctx.save(this, new Saved(input.shape(), argmax));
     return out;

@@ -64,6 +64,9 @@ class ScalarPoolingTest {
           k.maxPool2dForward(g, c.batch(), c.channels(), input, out, argmax);
           assertArrayEquals(expected, out, c + " max forward, threads=" + threads);
           assertArrayEquals(expectedArgmax, argmax, c + " argmax, threads=" + threads);
+          float[] withoutWinners = filled(c.outputSize(), 123f);
+          k.maxPool2dForward(g, c.batch(), c.channels(), input, withoutWinners, null);
+          assertArrayEquals(expected, withoutWinners, c + " max forward without argmax, threads=" + threads);
           float[] gradInput = filled(c.inputSize(), 123f);
           k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, gradInput);
           assertClose(expectedGrad, gradInput, c + " max backward, threads=" + threads);

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.striate.kernel.Kernels;
 import org.striate.kernel.ScalarKernels;
 import org.striate.tensor.Padding;
 import org.striate.tensor.Shape;
@@ -53,6 +57,39 @@ class MaxPool2DTest {
     try (ScalarKernels k = new ScalarKernels(1)) {
       Tensor out = pool.forward(Tensor.of(Shape.of(1, 2, 3, 1), -6, -2, -3, -4, -5, -1), Context.inference(k));
       assertArrayEquals(new float[] {-2, -1}, out.data());
+    }
+  }
+
+  @Test
+  void onlyPassesThatMayGoBackwardAskTheKernelsForTheWinners() {
+    MaxPool2D pool = MaxPool2D.builder().poolSize(3, 3).strides(2, 2).padding(Padding.SAME).build();
+    new Sequential(Shape.of(5, 6, 3), pool);
+    Tensor x = distinct(6, 2, 5, 6, 3);
+    List<Boolean> askedForWinners = new ArrayList<>();
+    try (ScalarKernels scalar = new ScalarKernels(1)) {
+      // Records, for each max pooling call, whether it was given an argmax array, and otherwise just delegates.
+      Kernels recording = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+          new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+            if (method.getName().equals("maxPool2dForward")) {
+              askedForWinners.add(args[5] != null);
+            }
+            try {
+              return method.invoke(scalar, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      float[] inferred = pool.forward(x, Context.inference(recording)).data();
+      Context withGradients = Context.inferenceWithGradients(recording);
+      float[] deployed = pool.forward(x, withGradients).data();
+      Tensor gradOutput = GradientCheck.distinct(pool.outputShape().withBatch(2), 7);
+      float[] grad = pool.backward(gradOutput, withGradients).data();
+      Context training = Context.training(recording, 1);
+      float[] trained = pool.forward(x, training).data();
+      assertArrayEquals(inferred, deployed);
+      assertArrayEquals(inferred, trained);
+      assertEquals(List.of(false, true, true), askedForWinners);
+      assertArrayEquals(grad, pool.backward(gradOutput, training).data());
     }
   }
 
