@@ -60,7 +60,10 @@ class VectorConvolutionTest {
       new Case(2, 9, 18, 1, 8, 1, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1)), // 17 a row, stride (2, 1)
       new Case(2, 6, 16, 1, 9, 1, 1, 1, 1, 1, 1, 1, Padding.VALID), // 16 a row, two filter blocks, 1x1
       new Case(1, 11, 20, 1, 15, 1, 5, 5, 3, 1, 2, 1, Padding.SAME), // 15 filters, dilation, 20 a row
-      new Case(2, 4, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, Padding.SAME)); // one pixel a row
+      new Case(2, 4, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // one pixel a row
+      // 64 and more input channels at stride 1: the input gradient as a forward convolution (adjoint)
+      new Case(2, 7, 6, 65, 18, 1, 3, 3, 1, 1, 2, 1, Padding.explicit(1, 2, 0, 1)), // dilation, asymmetric
+      new Case(1, 5, 5, 64, 3, 1, 3, 3, 1, 1, 1, 1, Padding.explicit(3, 0, 0, 3))); // padding past the kernel
 
   /** Transposed-convolution geometries: output padding leaves input rows that no window reaches. */
   static final List<ConvSpec> TRANSPOSED = List.of(
@@ -255,9 +258,10 @@ class VectorConvolutionTest {
       seen.add((plan.k > ConvMicroKernel.L ? "wide" : "narrow") + "-k");
       seen.add(plan.framed ? "framed" : "unframed");
       seen.add(plan.groups > 1 ? (plan.cg == 1 ? "depthwise" : "grouped") : "dense");
+      seen.add(VectorConvolution.adjointForward(c.spec) != null ? "adjoint" : "col2im");
     }
     for (String s : List.of("wide-out", "narrow-out", "wide-k", "narrow-k", "framed", "unframed", "depthwise",
-        "grouped", "dense")) {
+        "grouped", "dense", "adjoint", "col2im")) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
     assertEquals(CASES.size() + TRANSPOSED.size(), settings().size());
