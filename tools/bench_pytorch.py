@@ -231,6 +231,8 @@ def child(model_name, workload, threads, warmup_seconds, seconds, data):
         "threads_in_use": torch.get_num_threads(), "ops": len(nanos), "measured_seconds": elapsed,
         "images_per_second": len(nanos) * batch / elapsed, "op_ms_median": percentile_ms(nanos, 0.5),
         "op_ms_p90": percentile_ms(nanos, 0.9), "cpu_utilisation": cpu / elapsed,
+        # the JVM's heap allocation counters have no PyTorch counterpart
+        "allocated_kib_per_op": None,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     print(PREFIX + json.dumps(result), flush=True)

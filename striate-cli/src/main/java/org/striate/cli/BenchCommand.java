@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         + source);
     out.printf(Locale.ROOT, "machine: %s, %s cores; %s; load average %s%n", machine.get("cpu"),
         machine.get("cores"), machine.get("runtime"), load(machine.get("load_average_before")));
-    out.println(row("model", "workload", "threads", "backend", "result", "cores busy", "peak RSS"));
+    out.println(row("model", "workload", "threads", "backend", "result", "cores busy", "allocated/op", "peak RSS"));
     out.flush();
     List<BenchResult> results = new ArrayList<>();
     for (BenchWorkload w : plan) {
@@ -178,13 +178,14 @@ final class BenchCommand implements Callable<Integer> {
     return row(r.model(), r.workload() + ", batch " + r.batch(), Integer.toString(r.threads()), r.backend(),
         describe(r), Double.isNaN(r.cpuUtilisation()) ? "unknown" : String.format(Locale.ROOT, "%.2f",
             r.cpuUtilisation()),
+        r.allocatedKibPerOp() == null ? "unknown" : String.format(Locale.ROOT, "%,.0f KiB", r.allocatedKibPerOp()),
         r.peakRssMib() == null ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", r.peakRssMib()));
   }
 
   private static String row(String model, String workload, String threads, String backend, String result,
-      String cores, String rss) {
-    return String.format(Locale.ROOT, "%-14s %-18s %-7s %-15s %-28s %-10s %s", model, workload, threads, backend,
-        result, cores, rss);
+      String cores, String allocated, String rss) {
+    return String.format(Locale.ROOT, "%-14s %-18s %-7s %-15s %-28s %-10s %-12s %s", model, workload, threads,
+        backend, result, cores, allocated, rss);
   }
 
   private static String load(Object value) {

@@ -10,6 +10,7 @@ import org.striate.nn.Model;
 import org.striate.optim.Adam;
 import org.striate.tensor.Tensor;
 import org.striate.train.FitOptions;
+import org.striate.train.Memory;
 import org.striate.train.Trainer;
 
 /**
@@ -40,10 +41,11 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
   }
 
   /**
-   * The durations of the measured ops, in order, the wall time they took together, and the processor time the
-   * whole process used meanwhile (every thread: kernels, JIT compiler, garbage collector), or NaN if unknown.
+   * The durations of the measured ops, in order, the wall time they took together, the processor time the whole
+   * process used meanwhile (every thread: kernels, JIT compiler, garbage collector), or NaN if unknown, and the
+   * heap bytes all threads allocated meanwhile, or -1 if unknown.
    */
-  record Timings(long[] nanos, double seconds, double cpuSeconds) {
+  record Timings(long[] nanos, double seconds, double cpuSeconds, long allocatedBytes) {
     /** The nearest-rank percentile ({@code q} in (0, 1]) of the op durations, in milliseconds. */
     double percentileMs(double q) {
       long[] sorted = nanos.clone();
@@ -63,7 +65,8 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
       int ops = t.nanos().length;
       return new BenchResult(model, kind.name(), threads, kind.batch, kernels.name() + " kernels",
           kernels.threads(), ops, t.seconds(), (double) ops * kind.batch / t.seconds(), t.percentileMs(0.5),
-          t.percentileMs(0.9), t.cpuSeconds() / t.seconds(), null);
+          t.percentileMs(0.9), t.cpuSeconds() / t.seconds(),
+          t.allocatedBytes() < 0 ? null : t.allocatedBytes() / 1024.0 / ops, null);
     }
   }
 
@@ -104,6 +107,7 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
     long[] nanos = new long[1024];
     int n = 0;
     double cpuStart = cpuSeconds();
+    long allocatedStart = Memory.allocatedBytes().orElse(-1);
     long start = System.nanoTime();
     long stop = start + (long) (seconds * 1e9);
     long last = start;
@@ -116,7 +120,9 @@ record BenchWorkload(String model, Kind kind, int threads, double warmupSeconds,
       nanos[n++] = now - last;
       last = now;
     } while (last < stop);
-    return new Timings(Arrays.copyOf(nanos, n), (last - start) / 1e9, cpuSeconds() - cpuStart);
+    long allocatedEnd = Memory.allocatedBytes().orElse(-1);
+    return new Timings(Arrays.copyOf(nanos, n), (last - start) / 1e9, cpuSeconds() - cpuStart,
+        allocatedStart < 0 || allocatedEnd < 0 ? -1 : allocatedEnd - allocatedStart);
   }
 
   /** Processor time used by this process so far (all threads), or NaN where the JVM cannot tell. */

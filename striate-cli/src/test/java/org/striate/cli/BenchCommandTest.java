@@ -42,7 +42,8 @@ class BenchCommandTest {
     List<String> keys = new ArrayList<>();
     result.fieldNames().forEachRemaining(keys::add);
     assertEquals(List.of("model", "workload", "threads", "batch", "backend", "threads_in_use", "ops",
-        "measured_seconds", "images_per_second", "op_ms_median", "op_ms_p90", "cpu_utilisation", "peak_rss_mib"),
+        "measured_seconds", "images_per_second", "op_ms_median", "op_ms_p90", "cpu_utilisation", "allocated_kib_per_op",
+        "peak_rss_mib"),
         keys);
     assertEquals("latency", result.get("workload").asText());
     assertEquals(1, result.get("batch").asInt());
@@ -94,9 +95,9 @@ class BenchCommandTest {
   @Test
   void describesThroughputAndLatency() {
     BenchResult train = new BenchResult("lenet5", "train", 2, 128, "vector kernels", 2, 10, 1.0, 1234.4, 100, 120,
-        1.9, null);
+        1.9, 700.0, null);
     BenchResult latency = new BenchResult("lenet5", "latency", 1, 1, "vector kernels", 1, 10, 1.0, 5000, 0.1234,
-        0.2, 1.0, 300.0);
+        0.2, 1.0, null, 300.0);
     assertEquals("1,234 images/s", BenchCommand.describe(train));
     assertEquals("median 123 us, p90 200 us", BenchCommand.describe(latency));
   }

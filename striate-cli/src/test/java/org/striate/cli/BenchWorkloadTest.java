@@ -22,12 +22,13 @@ class BenchWorkloadTest {
     assertEquals(r.ops() * batch / r.measuredSeconds(), r.imagesPerSecond(), 1e-9 * r.imagesPerSecond());
     assertTrue(r.opMsMedian() > 0 && r.opMsP90() >= r.opMsMedian());
     assertNull(r.peakRssMib());
+    assertTrue(r.allocatedKibPerOp() != null && r.allocatedKibPerOp() >= 0, "allocated: " + r.allocatedKibPerOp());
   }
 
   @Test
   void percentilesAreNearestRank() {
     BenchWorkload.Timings t = new BenchWorkload.Timings(new long[] {5_000_000, 1_000_000, 3_000_000, 2_000_000,
-        4_000_000}, 0.015, 0.015);
+        4_000_000}, 0.015, 0.015, -1);
     assertEquals(3.0, t.percentileMs(0.5));
     assertEquals(5.0, t.percentileMs(0.9));
     assertEquals(1.0, t.percentileMs(0.2));
@@ -39,5 +40,16 @@ class BenchWorkloadTest {
     BenchWorkload.Timings t = BenchWorkload.measure(i -> assertEquals(calls.getAndIncrement(), i), 0, 1e-9);
     assertEquals(1, t.nanos().length);
     assertEquals(2, calls.get());
+  }
+
+  private static volatile long[] sink;
+
+  /** An op that allocates 1 MiB is counted at 1 MiB an op, give or take what other threads allocated meanwhile. */
+  @Test
+  void countsTheHeapTheMeasuredOpsAllocate() {
+    BenchWorkload.Timings t = BenchWorkload.measure(i -> sink = new long[128 * 1024], 0, 0.05);
+    long ops = t.nanos().length;
+    assertTrue(t.allocatedBytes() >= ops * (1 << 20), t.allocatedBytes() + " bytes for " + ops + " ops");
+    assertTrue(t.allocatedBytes() < ops * (1 << 20) + (4 << 20), t.allocatedBytes() + " bytes for " + ops + " ops");
   }
 }
