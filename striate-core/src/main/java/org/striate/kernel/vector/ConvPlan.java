@@ -185,19 +185,31 @@ final class ConvPlan {
   }
 
   /**
-   * Group {@code g}'s block of the weight transposed, a {@code coutg x K} matrix, in slivers of {@code cols}
-   * columns: element {@code (o, s * cols + j)} at {@code ((g * slivers + s) * coutg + o) * cols + j}, zero past
-   * {@code K}.
+   * How many im2col columns each sliver of {@link #packWeightTransposed} covers: {@code cols}, or one kernel row
+   * ({@code kernelW * cg} columns, its taps' channels side by side in the source) when that lies between one
+   * vector and {@code cols}. Then no vector of a tile straddles two kernel rows, whose columns lie apart in the
+   * source, so col2im adds every vector at once (lenet5's 6 -> 16 layer: 30 columns a row, where slivers of 32
+   * left half the vectors to scalar code).
    */
-  float[] packWeightTransposed(float[] weight, int cols, int slivers, float[] packed) {
+  int sliverSpan(int cols) {
+    int row = geo.kernelW() * cg;
+    return row > ConvMicroKernel.L && row < cols ? row : cols;
+  }
+
+  /**
+   * Group {@code g}'s block of the weight transposed, a {@code coutg x K} matrix, in slivers of {@code span <=
+   * cols} of its columns, each padded to {@code cols}: element {@code (o, s * span + j)} at {@code ((g * slivers
+   * + s) * coutg + o) * cols + j}, zero for {@code j} past the sliver's live columns.
+   */
+  float[] packWeightTransposed(float[] weight, int cols, int span, int slivers, float[] packed) {
     for (int g = 0; g < groups; g++) {
       for (int s = 0; s < slivers; s++) {
-        int live = Math.min(cols, k - s * cols);
+        int live = Math.min(span, k - s * span);
         int base = (g * slivers + s) * coutg * cols;
         for (int o = 0; o < coutg; o++) {
           int dst = base + o * cols;
           for (int j = 0; j < live; j++) {
-            packed[dst + j] = weight[(s * cols + j) * cout + g * coutg + o];
+            packed[dst + j] = weight[(s * span + j) * cout + g * coutg + o];
           }
           Arrays.fill(packed, dst + live, dst + cols, 0f);
         }
@@ -207,16 +219,23 @@ final class ConvPlan {
   }
 
   /**
-   * {@code contiguous[c]} tells whether im2col columns {@code [c * L, (c + 1) * L)} are {@code L} consecutive
-   * floats of the source (one tap's channels, or channels running on into the next pixel), so that a vector
-   * can add them at once.
+   * For slivers of {@code span} columns padded to {@code cols} ({@link #sliverSpan}), {@code contiguous[s * (cols
+   * / lanes) + c]} tells whether the live columns among {@code [c * lanes, (c + 1) * lanes)} of sliver {@code s}
+   * are consecutive floats of the source (one tap's channels, or channels running on into the next pixel), so
+   * that a vector can add them at once; false for a chunk with no live column.
    */
-  boolean[] contiguousChunks(int lanes) {
-    boolean[] contiguous = new boolean[(k + lanes - 1) / lanes];
-    for (int c = 0; c < contiguous.length; c++) {
-      int first = c * lanes;
-      // taps increase strictly, so a difference of lanes - 1 means every step is 1
-      contiguous[c] = first + lanes <= k && taps[first + lanes - 1] - taps[first] == lanes - 1;
+  boolean[] contiguousChunks(int span, int cols, int lanes) {
+    int perSliver = cols / lanes;
+    int slivers = (k + span - 1) / span;
+    boolean[] contiguous = new boolean[slivers * perSliver];
+    for (int s = 0; s < slivers; s++) {
+      int live = Math.min(span, k - s * span);
+      for (int c = 0; c < perSliver; c++) {
+        int first = s * span + c * lanes;
+        int n = Math.min(lanes, live - c * lanes);
+        // taps increase strictly, so a difference of n - 1 means every step is 1
+        contiguous[s * perSliver + c] = n > 0 && taps[first + n - 1] - taps[first] == n - 1;
+      }
     }
     return contiguous;
   }

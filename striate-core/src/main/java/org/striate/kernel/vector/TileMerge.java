@@ -92,25 +92,29 @@ final class TileMerge {
   }
 
   /**
-   * col2im for a tile of the input gradient: adds element {@code (r, j)} to {@code target[base + windows[q0 + r]
-   * + taps[k0 + j]]}. {@code k0} is a multiple of {@link ConvMicroKernel#L}; {@code contiguous} comes from
-   * {@link ConvPlan#contiguousChunks}.
+   * col2im for a tile of the input gradient: adds element {@code (r, j)}, {@code j < liveCols}, to {@code
+   * target[base + windows[q0 + r] + taps[k0 + j]]}. {@code contiguous[chunk0 + c / L]} comes from {@link
+   * ConvPlan#contiguousChunks}: such a chunk of live columns is added as one vector, whose lanes past the live
+   * columns are zeroed first (they add {@code +0} to the floats after the run), when the whole vector lies before
+   * {@code end}, the end of the image this thread alone writes.
    */
-  static void scatter(float[] tile, int cols, int liveRows, int liveCols, float[] target, int base, int[] windows,
-      int q0, int[] taps, int k0, boolean[] contiguous) {
+  static void scatter(float[] tile, int cols, int liveRows, int liveCols, float[] target, int base, int end,
+      int[] windows, int q0, int[] taps, int k0, boolean[] contiguous, int chunk0) {
     for (int r = 0; r < liveRows; r++) {
       int w = base + windows[q0 + r];
       int t = r * cols;
       for (int c = 0; c < liveCols; c += L) {
-        int first = k0 + c;
-        if (c + L <= liveCols && contiguous[first / L]) {
-          int at = w + taps[first];
-          FloatVector.fromArray(SPECIES, tile, t + c).add(FloatVector.fromArray(SPECIES, target, at))
-              .intoArray(target, at);
+        int at = w + taps[k0 + c];
+        if (contiguous[chunk0 + c / L] && at + L <= end) {
+          FloatVector v = FloatVector.fromArray(SPECIES, tile, t + c);
+          if (c + L > liveCols) {
+            v = FloatVector.zero(SPECIES).blend(v, SPECIES.indexInRange(0, liveCols - c));
+          }
+          v.add(FloatVector.fromArray(SPECIES, target, at)).intoArray(target, at);
         } else {
-          for (int j = c, end = Math.min(c + L, liveCols); j < end; j++) {
-            int at = w + taps[k0 + j];
-            target[at] = tile[t + j] + target[at];
+          for (int j = c, last = Math.min(c + L, liveCols); j < last; j++) {
+            int to = w + taps[k0 + j];
+            target[to] = tile[t + j] + target[to];
           }
         }
       }

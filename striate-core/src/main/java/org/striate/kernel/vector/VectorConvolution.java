@@ -150,29 +150,32 @@ final class VectorConvolution {
     boolean wide = plan.k > L;
     int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
     int cols = wide ? WIDE_COLS : NARROW_COLS;
-    int slivers = ceilDiv(plan.k, cols);
-    float[] packed = plan.packWeightTransposed(weight, cols, slivers,
+    int span = plan.sliverSpan(cols);
+    int slivers = ceilDiv(plan.k, span);
+    float[] packed = plan.packWeightTransposed(weight, cols, span, slivers,
         scratch.get().packedWeight(plan.groups * slivers * plan.coutg * cols));
     int[] outRows = ConvPlan.rowOffsets(plan.pixels, plan.cout);
     int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
-    boolean[] contiguous = plan.contiguousChunks(L);
+    boolean[] contiguous = plan.contiguousChunks(span, cols, L);
+    int chunksPerSliver = cols / L;
     int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch, batch * spec.macs(), (chunk, from, to) -> {
       Scratch s = scratch.get();
       for (int n = from; n < to; n++) {
         float[] target = plan.target(gradInput, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
+        int end = base + (plan.framed ? plan.sourceImage : plan.inImage);
         for (int g = 0; g < plan.groups; g++) {
           int ai = n * plan.outImage + g * plan.coutg;
           for (int sl = 0; sl < slivers; sl++) {
             int bi = (g * slivers + sl) * plan.coutg * cols;
-            int liveCols = Math.min(cols, plan.k - sl * cols);
+            int liveCols = Math.min(span, plan.k - sl * span);
             for (int t = 0; t < tiles; t++) {
               int q0 = t * rowsPer;
               ConvMicroKernel.tile(wide, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi,
                   s.tile, cols);
               TileMerge.scatter(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
-                  base + g * plan.cg, plan.windows, q0, plan.taps, sl * cols, contiguous);
+                  base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
             }
           }
         }

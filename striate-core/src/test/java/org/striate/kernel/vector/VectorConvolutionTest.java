@@ -259,9 +259,12 @@ class VectorConvolutionTest {
       seen.add(plan.framed ? "framed" : "unframed");
       seen.add(plan.groups > 1 ? (plan.cg == 1 ? "depthwise" : "grouped") : "dense");
       seen.add(VectorConvolution.adjointForward(c.spec) != null ? "adjoint" : "col2im");
+      if (plan.k > ConvMicroKernel.L && plan.sliverSpan(ConvMicroKernel.WIDE_COLS) < ConvMicroKernel.WIDE_COLS) {
+        seen.add("kernel-row slivers");
+      }
     }
     for (String s : List.of("wide-out", "narrow-out", "wide-k", "narrow-k", "framed", "unframed", "depthwise",
-        "grouped", "dense", "adjoint", "col2im")) {
+        "grouped", "dense", "adjoint", "col2im", "kernel-row slivers")) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
     assertEquals(CASES.size() + TRANSPOSED.size(), settings().size());
