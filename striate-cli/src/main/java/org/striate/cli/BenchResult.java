@@ -61,6 +61,7 @@ record BenchResult(
         n.get("batch").asInt(), n.get("backend").asText(), n.get("threads_in_use").asInt(), n.get("ops").asLong(),
         n.get("measured_seconds").asDouble(), n.get("images_per_second").asDouble(), n.get("op_ms_median").asDouble(),
         n.get("op_ms_p90").asDouble(), cpu == null || cpu.isNull() ? Double.NaN : cpu.asDouble(),
-        allocated == null || allocated.isNull() ? null : allocated.asDouble(), rss == null || rss.isNull() ? null : rss.asDouble());
+        allocated == null || allocated.isNull() ? null : allocated.asDouble(),
+        rss == null || rss.isNull() ? null : rss.asDouble());
   }
 }

@@ -56,7 +56,7 @@ import org.striate.tensor.Padding;
 final class VectorConvolution {
   /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
   static final long MIN_PARALLEL_MACS = 1L << 22;
-  /** The fewest input channels for which the input gradient runs as a forward convolution: see {@link #adjointForward}. */
+  /** The fewest input channels for which the input gradient runs as a forward convolution ({@link #adjointForward}). */
   static final int ADJOINT_MIN_CHANNELS = 64;
   /** Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB. */
   static final int DEPTH_BLOCK = 256;

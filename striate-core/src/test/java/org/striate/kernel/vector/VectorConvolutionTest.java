@@ -73,7 +73,9 @@ class VectorConvolutionTest {
       new ConvSpec(ConvGeometry.transposed(3, 5, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1), 1, 0), 6, 4, 2),
       new ConvSpec(ConvGeometry.transposed(5, 3, 4, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 6, 3, 3),
       new ConvSpec(ConvGeometry.transposed(4, 4, 3, 3, 2, 2, 1, 1, Padding.SAME, 1, 1), 17, 33, 1),
-      new ConvSpec(ConvGeometry.transposed(4, 5, 3, 2, 2, 1, 1, 1, Padding.VALID, 1, 0), 1, 5, 1));
+      new ConvSpec(ConvGeometry.transposed(4, 5, 3, 2, 2, 1, 1, 1, Padding.VALID, 1, 0), 1, 5, 1),
+      // stride 1 with 64 channels and output padding: the input gradient through the adjoint forward convolution
+      new ConvSpec(ConvGeometry.transposed(3, 4, 3, 2, 1, 1, 1, 2, Padding.VALID, 0, 1), 64, 5, 1));
 
   record Setting(String name, int batch, ConvSpec spec) {
     @Override
@@ -259,12 +261,16 @@ class VectorConvolutionTest {
       seen.add(plan.framed ? "framed" : "unframed");
       seen.add(plan.groups > 1 ? (plan.cg == 1 ? "depthwise" : "grouped") : "dense");
       seen.add(VectorConvolution.adjointForward(c.spec) != null ? "adjoint" : "col2im");
+      if (c.name.startsWith("transposed") && VectorConvolution.adjointForward(c.spec) != null) {
+        seen.add("transposed adjoint");
+      }
       if (plan.k > ConvMicroKernel.L && plan.sliverSpan(ConvMicroKernel.WIDE_COLS) < ConvMicroKernel.WIDE_COLS) {
         seen.add("kernel-row slivers");
       }
     }
     for (String s : List.of("wide-out", "narrow-out", "wide-k", "narrow-k", "framed", "unframed", "depthwise",
-        "grouped", "dense", "adjoint", "col2im", "kernel-row slivers")) {
+        "grouped", "dense", "adjoint", "col2im", "kernel-row slivers",
+        "transposed adjoint")) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
     assertEquals(CASES.size() + TRANSPOSED.size(), settings().size());
