@@ -126,8 +126,7 @@ final class DepthwiseConvolution {
             g.add(FloatVector.fromArray(SPECIES, sums, taps * c + ch)).intoArray(sums, taps * c + ch);
           }
           for (int ch = vectorEnd; ch < c1; ch++) {
-            float g = output == null ? gradOutput[o + ch]
-                : VectorElementwise.derivative(f, alpha, output[o + ch], output[o + ch], gradOutput[o + ch]);
+            float g = TileMerge.gradient(gradOutput, f, alpha, output, o + ch);
             for (int t = 0; t < taps; t++) {
               sums[t * c + ch] = Math.fma(src[w + plan.taps[t] + ch], g, sums[t * c + ch]);
             }

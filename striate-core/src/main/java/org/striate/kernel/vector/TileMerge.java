@@ -229,8 +229,11 @@ final class TileMerge {
     }
   }
 
-  /** Element {@code i} of {@code src} taken back through {@code f}, as {@link #packRows} takes it. */
-  private static float gradient(float[] src, Pointwise f, float alpha, float[] output, int i) {
+  /**
+   * Element {@code i} of {@code src} taken back through {@code f} ({@code output} null for the identity), as
+   * {@link #packRows} takes it.
+   */
+  static float gradient(float[] src, Pointwise f, float alpha, float[] output, int i) {
     return output == null ? src[i] : VectorElementwise.derivative(f, alpha, output[i], output[i], src[i]);
   }
 }

@@ -135,16 +135,16 @@ final class VectorConvolution {
 
   /** {@code gradInput} (overwritten) {@code = conv^T(gradOutput, weight)}. */
   void backwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
-    ConvPlan plan = new ConvPlan(spec);
-    if (DepthwiseConvolution.handles(spec)) {
-      DepthwiseConvolution.backwardInput(split(batch, spec), plan, batch, gradOutput, weight, gradInput,
-          this::source);
-      return;
-    }
     ConvSpec adjoint = adjointForward(spec);
     if (adjoint != null) {
       forward(adjoint, batch, gradOutput, flip(spec, weight, scratch.get().flipped(spec.weightSize())), null,
           Pointwise.IDENTITY, 0f, gradInput);
+      return;
+    }
+    ConvPlan plan = new ConvPlan(spec);
+    if (DepthwiseConvolution.handles(spec)) {
+      DepthwiseConvolution.backwardInput(split(batch, spec), plan, batch, gradOutput, weight, gradInput,
+          this::source);
       return;
     }
     boolean wide = plan.k > L;
