@@ -1,18 +1,27 @@
 package org.striate.kernel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a loop over {@code [0, n)} on a fixed number of threads. The range is cut into {@code threads}
- * contiguous chunks of nearly equal size, a partition that depends only on {@code n} and the thread count,
- * so a body that writes disjoint outputs per index gives the same result on every run.
+ * Runs a loop over {@code [0, n)} on a fixed number of threads. The range is cut into {@link #chunks} contiguous
+ * chunks of nearly equal size, a partition that depends only on {@code n} and the thread count, so a body that
+ * writes disjoint outputs per chunk gives the same result on every run, whichever thread runs which chunk.
+ *
+ * <p>The caller and {@code threads - 1} workers of this object's own take chunks in turn until none is left, so a
+ * thread that the machine holds up does not hold up the loop. Workers wait for the next loop spinning for {@link
+ * #SPIN_NANOS} before they sleep: a training step hands out a dozen loops a few hundred microseconds apart, and
+ * waking a sleeping thread took 20-25 us each time (an executor's queue; measured on the 2-core test machine),
+ * which was more than some of the loops' work.
+ *
+ * <p>One loop runs at a time. A loop started while another runs (from another thread, or from inside a body)
+ * runs its chunks in order on its own caller, with the same partition and so the same results.
  */
 public final class Parallel implements AutoCloseable {
+  /** How long an idle worker or a waiting caller spins before it sleeps. */
+  static final long SPIN_NANOS = 200_000;
 
   /** The body of a parallel loop: handles indices {@code [from, to)}; {@code chunk} numbers the piece. */
   @FunctionalInterface
@@ -21,7 +30,11 @@ public final class Parallel implements AutoCloseable {
   }
 
   private final int threads;
-  private final ExecutorService pool;
+  private final Thread[] workers;
+  private final AtomicBoolean running = new AtomicBoolean();
+  /** The loop the workers should join; a new object for every loop. */
+  private volatile Loop current;
+  private volatile boolean closed;
 
   /**
    * @throws IllegalArgumentException if {@code threads < 1}
@@ -31,11 +44,12 @@ public final class Parallel implements AutoCloseable {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
     this.threads = threads;
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread t = new Thread(r, "striate-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers = new Thread[threads - 1];
+    for (int i = 0; i < workers.length; i++) {
+      workers[i] = new Thread(new Worker(), "striate-worker-" + (i + 1));
+      workers[i].setDaemon(true);
+      workers[i].start();
+    }
   }
 
   public int threads() {
@@ -47,35 +61,26 @@ public final class Parallel implements AutoCloseable {
     return Math.max(1, Math.min(n, threads));
   }
 
-  /** Runs {@code body} over {@code [0, n)} in {@link #chunks(int)} pieces; the caller runs the first. */
+  /** Runs {@code body} over {@code [0, n)} in {@link #chunks(int)} pieces; the caller takes the first. */
   public void forRange(int n, RangeBody body) {
     int chunks = chunks(n);
-    if (chunks == 1 || pool == null) {
-      body.run(0, 0, n);
+    if (chunks == 1 || workers.length == 0 || !running.compareAndSet(false, true)) {
+      for (int c = 0; c < chunks; c++) {
+        body.run(c, start(n, chunks, c), start(n, chunks, c + 1));
+      }
       return;
     }
-    List<Future<?>> futures = new ArrayList<>(chunks - 1);
-    for (int c = 1; c < chunks; c++) {
-      final int chunk = c;
-      futures.add(pool.submit(() -> body.run(chunk, start(n, chunks, chunk), start(n, chunks, chunk + 1))));
-    }
-    body.run(0, 0, start(n, chunks, 1));
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a worker thread", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof RuntimeException re) {
-          throw re;
-        }
-        if (cause instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(cause);
+    try {
+      Loop loop = new Loop(n, chunks, body, Thread.currentThread());
+      current = loop;
+      for (Thread w : workers) {
+        LockSupport.unpark(w);
       }
+      loop.work();
+      loop.awaitAll();
+      loop.rethrow();
+    } finally {
+      running.set(false);
     }
   }
 
@@ -86,8 +91,94 @@ public final class Parallel implements AutoCloseable {
 
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
+    closed = true;
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /** One call of {@link #forRange}: its chunks go to whichever thread claims them first. */
+  private static final class Loop {
+    final int n;
+    final int chunks;
+    final RangeBody body;
+    final Thread caller;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger finished = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    volatile boolean callerAsleep;
+
+    Loop(int n, int chunks, RangeBody body, Thread caller) {
+      this.n = n;
+      this.chunks = chunks;
+      this.body = body;
+      this.caller = caller;
+    }
+
+    /** Claims and runs chunks until none is left. */
+    void work() {
+      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+        try {
+          body.run(c, start(n, chunks, c), start(n, chunks, c + 1));
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+        // The caller sleeps only after it has seen fewer than all finished, and checks again after saying so.
+        if (finished.incrementAndGet() == chunks && callerAsleep) {
+          LockSupport.unpark(caller);
+        }
+      }
+    }
+
+    void awaitAll() {
+      long deadline = System.nanoTime() + SPIN_NANOS;
+      while (finished.get() < chunks) {
+        if (System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        } else {
+          callerAsleep = true;
+          if (finished.get() < chunks) {
+            LockSupport.park(this);
+          }
+        }
+      }
+    }
+
+    void rethrow() {
+      Throwable t = failure.get();
+      if (t instanceof RuntimeException re) {
+        throw re;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
+    }
+  }
+
+  /** Joins each new loop; between loops spins for {@link #SPIN_NANOS}, then sleeps until woken. */
+  private final class Worker implements Runnable {
+    @Override
+    public void run() {
+      Loop done = null;
+      while (!closed) {
+        Loop loop = current;
+        if (loop != done) {
+          loop.work();
+          done = loop;
+          continue;
+        }
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while ((loop = current) == done && !closed && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        if (loop == done && !closed) {
+          // forRange sets current before it unparks, so a loop set after this read still wakes the park
+          LockSupport.park(this);
+        }
+      }
     }
   }
 }

@@ -54,6 +54,65 @@ class ParallelTest {
     }
   }
 
+  /** A loop started inside a body, or from another thread while one runs, runs on its caller with the same chunks. */
+  @Test
+  void nestedAndConcurrentLoopsRunEveryChunkOnce() throws Exception {
+    try (Parallel p = new Parallel(2)) {
+      AtomicIntegerArray hits = new AtomicIntegerArray(6 * 10);
+      p.forRange(6, (outer, from, to) -> {
+        for (int i = from; i < to; i++) {
+          int row = i;
+          p.forRange(10, (inner, a, b) -> {
+            assertEquals(Parallel.start(10, 2, inner), a);
+            for (int j = a; j < b; j++) {
+              hits.incrementAndGet(row * 10 + j);
+            }
+          });
+        }
+      });
+      for (int i = 0; i < hits.length(); i++) {
+        assertEquals(1, hits.get(i), "nested index " + i);
+      }
+      int callers = 4;
+      AtomicIntegerArray sums = new AtomicIntegerArray(callers);
+      Thread[] threads = new Thread[callers];
+      for (int t = 0; t < callers; t++) {
+        int caller = t;
+        threads[t] = new Thread(() -> {
+          for (int repeat = 0; repeat < 200; repeat++) {
+            p.forRange(100, (chunk, from, to) -> {
+              for (int i = from; i < to; i++) {
+                sums.addAndGet(caller, i);
+              }
+            });
+          }
+        });
+        threads[t].start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      for (int t = 0; t < callers; t++) {
+        assertEquals(200 * 4950, sums.get(t), "caller " + t);
+      }
+    }
+  }
+
+  @Test
+  void aClosedPoolStillRunsLoopsOnTheCaller() {
+    Parallel p = new Parallel(3);
+    p.close();
+    AtomicIntegerArray hits = new AtomicIntegerArray(7);
+    p.forRange(7, (chunk, from, to) -> {
+      for (int i = from; i < to; i++) {
+        hits.incrementAndGet(i);
+      }
+    });
+    for (int i = 0; i < 7; i++) {
+      assertEquals(1, hits.get(i));
+    }
+  }
+
   @Test
   void rejectsZeroThreads() {
     assertEquals("threads must be >= 1, got 0",
