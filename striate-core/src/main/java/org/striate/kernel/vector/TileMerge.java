@@ -53,17 +53,17 @@ final class TileMerge {
    * {@code out[o + i] = f(tile[i] + bias[i])} for {@code i < n}, {@code bias} repeated to the tile's length
    * ({@link ConvPlan#repeatBias}) or null.
    */
-  static void storeCompact(float[] tile, int n, float[] bias, Pointwise f, float alpha, float[] out, int o) {
+  static void storeCompact(float[] tile, int t, int n, float[] bias, Pointwise f, float alpha, float[] out, int o) {
     int i = 0;
     for (; i + L <= n; i += L) {
-      FloatVector x = FloatVector.fromArray(SPECIES, tile, i);
+      FloatVector x = FloatVector.fromArray(SPECIES, tile, t + i);
       if (bias != null) {
         x = x.add(FloatVector.fromArray(SPECIES, bias, i));
       }
       activate(x, f, alpha).intoArray(out, o + i);
     }
     for (; i < n; i++) {
-      out[o + i] = activate(bias == null ? tile[i] : tile[i] + bias[i], f, alpha);
+      out[o + i] = activate(bias == null ? tile[t + i] : tile[t + i] + bias[i], f, alpha);
     }
   }
 

@@ -90,6 +90,10 @@ final class VectorConvolution {
           this::source);
       return;
     }
+    if (ShallowConvolution.handles(spec)) {
+      ShallowConvolution.forward(split(batch, spec), plan, batch, input, weight, bias, f, alpha, output);
+      return;
+    }
     boolean wide = plan.coutg > L;
     int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
     int cols = wide ? WIDE_COLS : NARROW_COLS;
@@ -120,7 +124,7 @@ final class VectorConvolution {
               ConvMicroKernel.tile(wide, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
                   s.tile, compact ? plan.coutg : cols);
               if (compact) {
-                TileMerge.storeCompact(s.tile, liveRows * plan.coutg, packedBias, f, alpha, output, o);
+                TileMerge.storeCompact(s.tile, 0, liveRows * plan.coutg, packedBias, f, alpha, output, o);
               } else {
                 TileMerge.store(s.tile, cols, liveRows, liveCols, packedBias, (g * slivers + sl) * cols, f, alpha,
                     output, o, plan.cout);
@@ -197,14 +201,19 @@ final class VectorConvolution {
           gradWeight, gradBias, this::source);
       return;
     }
+    long macs = batch * spec.macs();
+    int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
+    if (ShallowConvolution.handles(spec)) {
+      ShallowConvolution.backwardWeight(split(batch, spec), chunks, plan, batch, input, gradOutput, f, alpha, output,
+          gradWeight, gradBias);
+      return;
+    }
     boolean wide = plan.coutg > L;
     int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
     int cols = wide ? WIDE_COLS : NARROW_COLS;
     int slivers = ceilDiv(plan.coutg, cols);
     int tiles = ceilDiv(plan.k, rowsPer);
     boolean compact = !wide && plan.groups == 1; // as in forward: tile rows are rows of the weight gradient
-    long macs = batch * spec.macs();
-    int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
     float[][] weightParts = new float[chunks][];
     float[][] biasParts = new float[chunks][];
     run(batch, macs, (chunk, from, to) -> {

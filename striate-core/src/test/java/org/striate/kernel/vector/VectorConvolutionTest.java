@@ -61,6 +61,11 @@ class VectorConvolutionTest {
       new Case(2, 6, 16, 1, 9, 1, 1, 1, 1, 1, 1, 1, Padding.VALID), // 16 a row, two filter blocks, 1x1
       new Case(1, 11, 20, 1, 15, 1, 5, 5, 3, 1, 2, 1, Padding.SAME), // 15 filters, dilation, 20 a row
       new Case(2, 4, 1, 1, 3, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // one pixel a row
+      // one input channel at stride 1 and 1, 2, 3, 4, 6, 8 or 12 filters: lanes of (pixel, filter) pairs
+      new Case(3, 11, 13, 1, 2, 1, 3, 3, 1, 1, 1, 1, Padding.explicit(0, 2, 1, 0)), // asymmetric padding
+      new Case(1, 17, 7, 1, 4, 1, 1, 1, 1, 1, 1, 1, Padding.VALID), // 1x1
+      new Case(2, 9, 10, 1, 12, 1, 3, 2, 1, 1, 2, 3, Padding.SAME), // dilation
+      new Case(1, 23, 19, 1, 6, 1, 5, 3, 1, 1, 1, 1, Padding.VALID), // rows of prime width
       // 64 and more input channels at stride 1: the input gradient as a forward convolution (adjoint)
       new Case(2, 7, 6, 65, 18, 1, 3, 3, 1, 1, 2, 1, Padding.explicit(1, 2, 0, 1)), // dilation, asymmetric
       new Case(1, 5, 5, 64, 3, 1, 3, 3, 1, 1, 1, 1, Padding.explicit(3, 0, 0, 3))); // padding past the kernel
@@ -264,13 +269,16 @@ class VectorConvolutionTest {
       if (c.name.startsWith("transposed") && VectorConvolution.adjointForward(c.spec) != null) {
         seen.add("transposed adjoint");
       }
+      if (ShallowConvolution.handles(c.spec)) {
+        seen.add("shallow " + plan.cout);
+      }
       if (plan.k > ConvMicroKernel.L && plan.sliverSpan(ConvMicroKernel.WIDE_COLS) < ConvMicroKernel.WIDE_COLS) {
         seen.add("kernel-row slivers");
       }
     }
     for (String s : List.of("wide-out", "narrow-out", "wide-k", "narrow-k", "framed", "unframed", "depthwise",
         "grouped", "dense", "adjoint", "col2im", "kernel-row slivers",
-        "transposed adjoint")) {
+        "transposed adjoint", "shallow 1", "shallow 2", "shallow 3", "shallow 4", "shallow 6", "shallow 12")) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
     assertEquals(CASES.size() + TRANSPOSED.size(), settings().size());
