@@ -96,9 +96,14 @@ public interface Kernels extends AutoCloseable {
    */
   void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax);
 
-  /** Scatters {@code gradOutput} to the winners recorded in {@code argmax}; {@code gradInput} is overwritten. */
-  void maxPool2dBackward(
-      ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput);
+  /**
+   * Scatters {@code gradOutput} to the winners recorded in {@code argmax}; {@code gradInput} is overwritten.
+   * With {@code rectified}, the pooling's output, an output's gradient goes back only where that output is
+   * positive: the derivative of a ReLU before the pooling, applied on the way (the winner is the one input the
+   * ReLU's gradient would let through, and every other input gets 0 from both). Null: no ReLU.
+   */
+  void maxPool2dBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax,
+      float[] rectified, float[] gradInput);
 
   /**
    * Average pooling over each channel. With {@code countIncludePad} the divisor is the window's size within the

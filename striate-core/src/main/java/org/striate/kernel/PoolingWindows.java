@@ -49,14 +49,16 @@ public final class PoolingWindows {
   /**
    * Max pooling's backward pass for outputs {@code [outFrom, outTo)}, whose winners all lie in {@code [inFrom,
    * inTo)} of the input: zeroes that range of {@code gradInput}, then adds each output's gradient to the input
-   * element {@code argmax} names ({@code -1}: a window of padding only, skipped), in output order.
+   * element {@code argmax} names ({@code -1}: a window of padding only, skipped), in output order; with
+   * {@code rectified} (the pooling's output), only outputs that are positive (see {@link
+   * Kernels#maxPool2dBackward}).
    */
-  public static void routeToWinners(float[] gradOutput, int[] argmax, int outFrom, int outTo, float[] gradInput,
-      int inFrom, int inTo) {
+  public static void routeToWinners(float[] gradOutput, int[] argmax, float[] rectified, int outFrom, int outTo,
+      float[] gradInput, int inFrom, int inTo) {
     Arrays.fill(gradInput, inFrom, inTo, 0f);
     for (int o = outFrom; o < outTo; o++) {
       int winner = argmax[o];
-      if (winner >= 0) {
+      if (winner >= 0 && (rectified == null || rectified[o] > 0f)) {
         gradInput[winner] += gradOutput[o];
       }
     }

@@ -52,11 +52,12 @@ final class ScalarPooling {
     });
   }
 
-  void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
+  void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] rectified,
+      float[] gradInput) {
     int inImage = g.inH() * g.inW() * channels;
     int outImage = g.outH() * g.outW() * channels;
     parallel.forRange(batch, (chunk, from, to) ->
-        PoolingWindows.routeToWinners(gradOutput, argmax, from * outImage, to * outImage, gradInput,
+        PoolingWindows.routeToWinners(gradOutput, argmax, rectified, from * outImage, to * outImage, gradInput,
             from * inImage, to * inImage));
   }
 

@@ -3,6 +3,7 @@ package org.striate.nn;
 import java.util.SplittableRandom;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Kernels;
+import org.striate.kernel.Pointwise;
 import org.striate.tensor.ConvGeometry;
 import org.striate.tensor.Padding;
 import org.striate.tensor.Shape;
@@ -124,8 +125,9 @@ public final class Conv2D extends BaseConv2D {
     if (!ctx.needsInputGradient(this) && activation.fusesIntoKernels()) {
       // Only the weight gradient reads the gradient before the activation: the kernel derives it as it reads,
       // saving a pass over the output (11 MB a batch for mnist-convnet's first layer).
-      k.conv2dBackwardWeight(spec, batch, s.input.data(), gradOutput.data(), activation.pointwise(),
-          activation.alpha(), s.out.data(), kernel.grad().data(), gradBias);
+      Pointwise derivative = ctx.reluGradientApplied(this) ? Pointwise.IDENTITY : activation.pointwise();
+      k.conv2dBackwardWeight(spec, batch, s.input.data(), gradOutput.data(), derivative, activation.alpha(),
+          s.out.data(), kernel.grad().data(), gradBias);
       return null;
     }
     Tensor gradPre = activationGradient(activation, s.pre, s.out, gradOutput, ctx);

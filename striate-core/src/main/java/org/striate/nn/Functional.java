@@ -150,6 +150,7 @@ public final class Functional extends Model {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx, boolean inputGradient) {
     ctx.skipInputGradients(inputGradient ? Set.of() : layersWithoutInputGradient());
+    ctx.applyReluInPooling(reluBeforePooling());
     Map<Node, Tensor> grads = new HashMap<>();
     Set<Node> summed = new HashSet<>(); // nodes whose gradient is already a sum in their own array
     grads.put(output, gradOutput);

@@ -225,9 +225,14 @@ public abstract class Layer {
     return out;
   }
 
-  /** The gradient with respect to {@code pre} of {@code out = activate(activation, pre, ctx)}. */
+  /**
+   * The gradient with respect to {@code pre} of {@code out = activate(activation, pre, ctx)}: {@code gradOut}
+   * itself when the activation is linear, a softmax the loss has taken over, or a ReLU the next layer has
+   * applied (see {@link Context#poolingAppliesRelu}).
+   */
   protected final Tensor activationGradient(Activation activation, Tensor pre, Tensor out, Tensor gradOut, Context ctx) {
-    if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))) {
+    if (activation == Activation.LINEAR || (activation == Activation.SOFTMAX && ctx.softmaxFused(this))
+        || ctx.reluGradientApplied(this)) {
       return gradOut;
     }
     Tensor gradPre = ctx.buffer(this, "activationGradient", pre.shape());

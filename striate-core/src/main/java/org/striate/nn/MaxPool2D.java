@@ -14,7 +14,8 @@ import org.striate.tensor.Tensor;
  * }</pre>
  *
  * <p>Output shape: see {@link Pooling2D}. Backward sends each output's gradient to the input element that won
- * (ties go to the first in row-major window order, as in PyTorch).
+ * (ties go to the first in row-major window order, as in PyTorch). After a ReLU, a model's backward pass has
+ * it apply the ReLU's derivative too (see {@link Context#poolingAppliesRelu}).
  */
 public final class MaxPool2D extends Pooling2D {
 
@@ -36,7 +37,7 @@ public final class MaxPool2D extends Pooling2D {
     return new Builder();
   }
 
-  private record Saved(Shape inputShape, int[] argmax) {}
+  private record Saved(Shape inputShape, int[] argmax, Tensor output) {}
 
   @Override
   public Tensor forward(Tensor input, Context ctx) {
@@ -45,7 +46,7 @@ public final class MaxPool2D extends Pooling2D {
     // Winners are needed only by backward; inference skips finding them.
     int[] argmax = ctx.keepsForBackward() ? ctx.ints(this, "argmax", out.size()) : null;
     ctx.kernels().maxPool2dForward(geometry(), batch, channels(), input.data(), out.data(), argmax);
-    ctx.save(this, new Saved(input.shape(), argmax));
+    ctx.save(this, new Saved(input.shape(), argmax, out));
     return out;
   }
 
@@ -53,8 +54,9 @@ public final class MaxPool2D extends Pooling2D {
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
     Tensor gradInput = ctx.buffer(this, "gradInput", s.inputShape);
+    float[] rectified = ctx.poolingAppliesRelu(this) ? s.output.data() : null;
     ctx.kernels().maxPool2dBackward(
-        geometry(), s.inputShape.dim(0), channels(), gradOutput.data(), s.argmax, gradInput.data());
+        geometry(), s.inputShape.dim(0), channels(), gradOutput.data(), s.argmax, rectified, gradInput.data());
     return gradInput;
   }
 

@@ -27,6 +27,7 @@ public abstract class Model {
   private final Shape inputShape;
   private final List<Layer> layers;
   private volatile Set<Layer> withoutInputGradient; // computed on first use
+  private volatile ReluBeforePooling reluBeforePooling; // computed on first use
   /**
    * Workspaces of finished {@link #predict(Tensor, Kernels, int)} calls, one per call that ran at the same time:
    * a serving loop then allocates only its results, not 20 MB of intermediate arrays per batch of 256.
@@ -229,6 +230,16 @@ public abstract class Model {
       withoutInputGradient = free;
     }
     return free;
+  }
+
+  /** The ReLUs whose derivative the max pooling after them applies in a backward pass. */
+  final ReluBeforePooling reluBeforePooling() {
+    ReluBeforePooling pairs = reluBeforePooling;
+    if (pairs == null) {
+      pairs = ReluBeforePooling.find(this);
+      reluBeforePooling = pairs;
+    }
+    return pairs;
   }
 
   /** Whether {@code layer}'s backward can be left out when the input gradient is not wanted. */

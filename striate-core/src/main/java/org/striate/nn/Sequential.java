@@ -98,6 +98,7 @@ public final class Sequential extends Model {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx, boolean inputGradient) {
     ctx.skipInputGradients(inputGradient ? Set.of() : layersWithoutInputGradient());
+    ctx.applyReluInPooling(reluBeforePooling());
     Tensor g = gradOutput;
     List<Layer> layers = layers();
     for (int i = layers.size() - 1; i >= 0 && !skipsBackward(layers.get(i), inputGradient); i--) {

@@ -2,10 +2,12 @@ package org.striate.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.striate.kernel.ScalarConvolutionTest.assertClose;
 import static org.striate.kernel.ScalarConvolutionTest.filled;
 import static org.striate.kernel.ScalarConvolutionTest.random;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.striate.tensor.ConvGeometry;
@@ -44,6 +46,7 @@ class ScalarPoolingTest {
 
   @Test
   void maxPoolingMatchesDirectLoops() {
+    int casesTheReluChanges = 0;
     for (Case c : CASES) {
       ConvGeometry g = c.geometry();
       float[] input = random(c.inputSize(), 1);
@@ -68,14 +71,24 @@ class ScalarPoolingTest {
           k.maxPool2dForward(g, c.batch(), c.channels(), input, withoutWinners, null);
           assertArrayEquals(expected, withoutWinners, c + " max forward without argmax, threads=" + threads);
           float[] gradInput = filled(c.inputSize(), 123f);
-          k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, gradInput);
+          k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, null, gradInput);
           assertClose(expectedGrad, gradInput, c + " max backward, threads=" + threads);
           float[] again = filled(c.inputSize(), -1f);
-          k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, again);
+          k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, null, again);
           assertArrayEquals(gradInput, again, c + " max backward repeated, threads=" + threads);
+          // A ReLU before the pooling: its derivative (input > 0) applied to the plain gradient, bit for bit.
+          float[] afterRelu = new float[c.inputSize()];
+          for (int i = 0; i < afterRelu.length; i++) {
+            afterRelu[i] = input[i] > 0f ? gradInput[i] : 0f;
+          }
+          float[] rectified = filled(c.inputSize(), 123f);
+          k.maxPool2dBackward(g, c.batch(), c.channels(), gradOutput, argmax, out, rectified);
+          assertArrayEquals(afterRelu, rectified, c + " max backward with the ReLU, threads=" + threads);
+          casesTheReluChanges += Arrays.equals(afterRelu, gradInput) ? 0 : 1;
         }
       }
     }
+    assertTrue(casesTheReluChanges > 0, "some windows must have a non-positive maximum");
   }
 
   @Test

@@ -94,9 +94,9 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
-  public void maxPool2dBackward(
-      ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
-    pooling.maxBackward(g, batch, channels, gradOutput, argmax, gradInput);
+  public void maxPool2dBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax,
+      float[] rectified, float[] gradInput) {
+    pooling.maxBackward(g, batch, channels, gradOutput, argmax, rectified, gradInput);
   }
 
   @Override

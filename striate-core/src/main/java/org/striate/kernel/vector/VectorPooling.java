@@ -224,7 +224,8 @@ final class VectorPooling {
    * under no window). Otherwise each image is zeroed and then receives its gradients ({@link
    * PoolingWindows#routeToWinners}) while it is still in cache, split by images.
    */
-  void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] gradInput) {
+  void maxBackward(ConvGeometry g, int batch, int channels, float[] gradOutput, int[] argmax, float[] rectified,
+      float[] gradInput) {
     PoolingGrid grid = new PoolingGrid(g, channels);
     int inRow = g.inW() * channels;
     if (!grid.disjoint() || channels % L != 0) {
@@ -233,7 +234,8 @@ final class VectorPooling {
       run(batch, gradInput.length, (chunk, from, to) -> {
         for (int n = from; n < to; n++) {
           PoolingWindows.routeToWinners(
-              gradOutput, argmax, n * outImage, (n + 1) * outImage, gradInput, n * inImage, (n + 1) * inImage);
+              gradOutput, argmax, rectified, n * outImage, (n + 1) * outImage, gradInput, n * inImage,
+              (n + 1) * inImage);
         }
       });
       return;
@@ -245,7 +247,7 @@ final class VectorPooling {
           Arrays.fill(gradInput, row * inRow, (row + 1) * inRow, 0f);
         } else {
           int outRow = (row / g.inH() * g.outH() + oh) * g.outW() * channels;
-          routeRow(grid, g.inW(), channels, gradOutput, argmax, outRow, gradInput, row * inRow);
+          routeRow(grid, g.inW(), channels, gradOutput, argmax, rectified, outRow, gradInput, row * inRow);
         }
       }
     });
@@ -254,10 +256,11 @@ final class VectorPooling {
   /**
    * One input row of max pooling's gradient, starting at flat index {@code i}, when no two windows overlap and
    * {@code channels} is a multiple of the vector length; the row's windows have their outputs from {@code outRow}.
-   * Each element gets {@code 0 + gradOutput} where it won (the sum the scalar kernels form: -0 becomes +0), else 0.
+   * Each element gets {@code 0 + gradOutput} where it won (the sum the scalar kernels form: -0 becomes +0) and,
+   * with {@code rectified}, the window's output is positive; else 0.
    */
-  private static void routeRow(
-      PoolingGrid grid, int inW, int channels, float[] gradOutput, int[] argmax, int outRow, float[] gradInput, int i) {
+  private static void routeRow(PoolingGrid grid, int inW, int channels, float[] gradOutput, int[] argmax,
+      float[] rectified, int outRow, float[] gradInput, int i) {
     for (int iw = 0; iw < inW; iw++, i += channels) {
       int ow = grid.columnOwner(iw);
       if (ow < 0) {
@@ -268,6 +271,9 @@ final class VectorPooling {
       for (int c = 0; c < channels; c += L) {
         VectorMask<Float> won = IntVector.fromArray(INDEX, argmax, o + c)
             .compare(VectorOperators.EQ, LANES.add(i + c)).cast(SPECIES);
+        if (rectified != null) {
+          won = won.and(FloatVector.fromArray(SPECIES, rectified, o + c).compare(VectorOperators.GT, 0f));
+        }
         ZERO.add(FloatVector.fromArray(SPECIES, gradOutput, o + c), won).intoArray(gradInput, i + c);
       }
     }

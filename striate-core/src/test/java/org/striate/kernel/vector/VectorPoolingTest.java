@@ -72,7 +72,9 @@ class VectorPoolingTest {
     ORACLE.maxPool2dForward(g, c.batch, channels, input, expected, expectedArgmax);
     float[] gradOutput = withNegativeZeros(VectorConvolutionTest.random(outSize, 6));
     float[] expectedGrad = new float[input.length];
-    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, expectedGrad);
+    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, null, expectedGrad);
+    float[] expectedRectified = new float[input.length];
+    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, expected, expectedRectified);
     for (int threads = 1; threads <= 4; threads++) {
       try (Parallel parallel = new Parallel(threads)) {
         VectorPooling pooling = new VectorPooling(parallel, 0);
@@ -85,8 +87,11 @@ class VectorPoolingTest {
         pooling.maxForward(g, c.batch, channels, input, withoutWinners, null);
         assertArrayEquals(expected, withoutWinners, where + " max without argmax, threads=" + threads);
         float[] grad = VectorConvolutionTest.filled(input.length, 123f);
-        pooling.maxBackward(g, c.batch, channels, gradOutput, argmax, grad);
+        pooling.maxBackward(g, c.batch, channels, gradOutput, argmax, null, grad);
         assertArrayEquals(expectedGrad, grad, where + " max backward, threads=" + threads);
+        float[] rectified = VectorConvolutionTest.filled(input.length, 123f);
+        pooling.maxBackward(g, c.batch, channels, gradOutput, argmax, out, rectified);
+        assertArrayEquals(expectedRectified, rectified, where + " max backward with the ReLU, threads=" + threads);
       }
     }
   }
@@ -135,7 +140,9 @@ class VectorPoolingTest {
     ORACLE.maxPool2dForward(g, c.batch, channels, input, expected, expectedArgmax);
     float[] gradOutput = VectorConvolutionTest.random(outSize, 5);
     float[] expectedGrad = new float[input.length];
-    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, expectedGrad);
+    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, null, expectedGrad);
+    float[] expectedRectified = new float[input.length];
+    ORACLE.maxPool2dBackward(g, c.batch, channels, gradOutput, expectedArgmax, expected, expectedRectified);
     try (Kernels k = new VectorKernels(2)) {
       float[] out = new float[outSize];
       int[] argmax = new int[outSize];
@@ -143,8 +150,11 @@ class VectorPoolingTest {
       assertArrayEquals(expected, out);
       assertArrayEquals(expectedArgmax, argmax);
       float[] grad = VectorConvolutionTest.filled(input.length, 7f);
-      k.maxPool2dBackward(g, c.batch, channels, gradOutput, argmax, grad);
+      k.maxPool2dBackward(g, c.batch, channels, gradOutput, argmax, null, grad);
       assertArrayEquals(expectedGrad, grad);
+      float[] rectified = VectorConvolutionTest.filled(input.length, 7f);
+      k.maxPool2dBackward(g, c.batch, channels, gradOutput, argmax, out, rectified);
+      assertArrayEquals(expectedRectified, rectified);
       float[] withoutWinners = new float[outSize];
       k.maxPool2dForward(g, c.batch, channels, input, withoutWinners, null);
       assertArrayEquals(expected, withoutWinners);

@@ -1,0 +1,47 @@
+package org.striate.nn;
+
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The layers of a model that end in a ReLU read by a max pooling layer alone, and those pooling layers: a
+ * backward pass applies each such ReLU's derivative in the pooling (see {@link Context#poolingAppliesRelu}).
+ */
+record ReluBeforePooling(Set<Layer> rectifiers, Set<Layer> pools) {
+  static final ReluBeforePooling NONE = new ReluBeforePooling(Set.of(), Set.of());
+
+  /**
+   * The pairs in {@code model}. A layer qualifies when its activation is an uncapped ReLU, a {@link MaxPool2D} is
+   * its only reader, and it is not the model's output (whose gradient comes from the loss as well).
+   */
+  static ReluBeforePooling find(Model model) {
+    Map<Layer, Integer> readers = new IdentityHashMap<>();
+    for (Layer layer : model.layers()) {
+      for (Layer in : model.inboundLayers(layer)) {
+        readers.merge(in, 1, Integer::sum);
+      }
+    }
+    Set<Layer> rectifiers = new HashSet<>();
+    Set<Layer> pools = new HashSet<>();
+    for (Layer layer : model.layers()) {
+      List<Layer> in = model.inboundLayers(layer);
+      if (layer instanceof MaxPool2D && in.size() == 1) {
+        Layer before = in.get(0);
+        if (endsInPlainRelu(before) && readers.get(before) == 1 && before != model.outputLayer()) {
+          rectifiers.add(before);
+          pools.add(layer);
+        }
+      }
+    }
+    return new ReluBeforePooling(Set.copyOf(rectifiers), Set.copyOf(pools));
+  }
+
+  /** A ReLU without a cap: a capped one (ReLU6) has a derivative of 0 above the cap, which pooling cannot see. */
+  private static boolean endsInPlainRelu(Layer layer) {
+    return layer.activation() == Activation.RELU
+        && !(layer instanceof ReLU relu && relu.maxValue() != Double.POSITIVE_INFINITY);
+  }
+}
