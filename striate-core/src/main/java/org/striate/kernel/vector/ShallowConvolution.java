@@ -315,25 +315,22 @@ final class ShallowConvolution {
       a42 = FloatVector.fromArray(SPECIES, e, i + t4 + 2 * L).fma(g2, a42);
     }
     int s = k0 * CYCLE * L;
-    addInto(a00, sums, s);
-    addInto(a01, sums, s + L);
-    addInto(a02, sums, s + 2 * L);
-    addInto(a10, sums, s + 3 * L);
-    addInto(a11, sums, s + 4 * L);
-    addInto(a12, sums, s + 5 * L);
-    addInto(a20, sums, s + 6 * L);
-    addInto(a21, sums, s + 7 * L);
-    addInto(a22, sums, s + 8 * L);
-    addInto(a30, sums, s + 9 * L);
-    addInto(a31, sums, s + 10 * L);
-    addInto(a32, sums, s + 11 * L);
-    addInto(a40, sums, s + 12 * L);
-    addInto(a41, sums, s + 13 * L);
-    addInto(a42, sums, s + 14 * L);
-  }
-
-  private static void addInto(FloatVector v, float[] sums, int at) {
-    v.add(FloatVector.fromArray(SPECIES, sums, at)).intoArray(sums, at);
+    // Spelled out: C2 left a helper for these out of this large method and boxed a vector per call.
+    a00.add(FloatVector.fromArray(SPECIES, sums, s)).intoArray(sums, s);
+    a01.add(FloatVector.fromArray(SPECIES, sums, s + L)).intoArray(sums, s + L);
+    a02.add(FloatVector.fromArray(SPECIES, sums, s + 2 * L)).intoArray(sums, s + 2 * L);
+    a10.add(FloatVector.fromArray(SPECIES, sums, s + 3 * L)).intoArray(sums, s + 3 * L);
+    a11.add(FloatVector.fromArray(SPECIES, sums, s + 4 * L)).intoArray(sums, s + 4 * L);
+    a12.add(FloatVector.fromArray(SPECIES, sums, s + 5 * L)).intoArray(sums, s + 5 * L);
+    a20.add(FloatVector.fromArray(SPECIES, sums, s + 6 * L)).intoArray(sums, s + 6 * L);
+    a21.add(FloatVector.fromArray(SPECIES, sums, s + 7 * L)).intoArray(sums, s + 7 * L);
+    a22.add(FloatVector.fromArray(SPECIES, sums, s + 8 * L)).intoArray(sums, s + 8 * L);
+    a30.add(FloatVector.fromArray(SPECIES, sums, s + 9 * L)).intoArray(sums, s + 9 * L);
+    a31.add(FloatVector.fromArray(SPECIES, sums, s + 10 * L)).intoArray(sums, s + 10 * L);
+    a32.add(FloatVector.fromArray(SPECIES, sums, s + 11 * L)).intoArray(sums, s + 11 * L);
+    a40.add(FloatVector.fromArray(SPECIES, sums, s + 12 * L)).intoArray(sums, s + 12 * L);
+    a41.add(FloatVector.fromArray(SPECIES, sums, s + 13 * L)).intoArray(sums, s + 13 * L);
+    a42.add(FloatVector.fromArray(SPECIES, sums, s + 14 * L)).intoArray(sums, s + 14 * L);
   }
 
   /** One thread's buffers; they grow to the largest size asked for and are then reused. */
