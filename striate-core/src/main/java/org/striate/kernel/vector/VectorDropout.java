@@ -26,11 +26,11 @@ import org.striate.kernel.Parallel;
  */
 final class VectorDropout {
   /**
-   * Below this many elements one thread is as fast as two: the loop is bound by memory traffic, and handing half
-   * to another thread costs about 10 us (measured on 2 cores: 204,800 elements took 39 us on the caller and 49
-   * us split; 819,200 took 162 and 141 to 157).
+   * Below this many elements the loop stays on the caller. With {@link Parallel}'s spinning workers handing half
+   * to another thread costs a few microseconds (medians on 2 cores, one thread against two: 65,536 elements 14.3
+   * us against 8.6; 204,800, mnist-convnet's dropout, 44 against 25).
    */
-  static final int MIN_PARALLEL_ELEMENTS = 1 << 19;
+  static final int MIN_PARALLEL_ELEMENTS = 1 << 16;
   /** Longs of the float vectors' shape: half as many lanes, so two of them give one float vector. */
   private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
   /** {@code 0, 2, 4, ...} times the SplitMix64 increment: the states of a block's even elements. */

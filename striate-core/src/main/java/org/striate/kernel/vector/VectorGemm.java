@@ -35,10 +35,12 @@ final class VectorGemm {
   /** Up to this many columns of C, a transposed A may be read in place instead of packed. */
   static final int IN_PLACE_MAX_COLUMNS = 32 * NR;
   /**
-   * Below this many multiply-adds (about 80 us on one core), a second thread costs more than it saves: handing
-   * work to a pool thread and waiting for it took about 40 us on the 2-core test machine.
+   * Below this many multiply-adds (10 to 20 us on one core), a second thread costs about what it saves. Medians on
+   * the 2-core test machine, one thread against two, with {@link Parallel}'s spinning workers: 128 x 84 x 120
+   * (1.3 million) 18 us against 22, 128 x 10 x 1600 (mnist-convnet's last layer) 99 against 78, 128 x 120 x 400
+   * 80 against 53.
    */
-  static final long MIN_PARALLEL_WORK = 1L << 23;
+  static final long MIN_PARALLEL_WORK = 1_500_000;
 
   private final Parallel parallel;
   private final long minParallelWork;
