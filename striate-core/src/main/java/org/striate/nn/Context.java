@@ -170,7 +170,7 @@ public final class Context {
     return reluBeforePooling.pools().contains(pool);
   }
 
-  /** Whether the gradient {@code layer}'s backward receives is already past its ReLU; see {@link #poolingAppliesRelu}. */
+  /** Whether the gradient {@code layer}'s backward receives is past its ReLU already ({@link #poolingAppliesRelu}). */
   public boolean reluGradientApplied(Layer layer) {
     return reluBeforePooling.rectifiers().contains(layer);
   }

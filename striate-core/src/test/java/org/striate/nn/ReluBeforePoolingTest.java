@@ -123,7 +123,8 @@ class ReluBeforePoolingTest {
     for (int i = m.layers().size() - 1; i >= 0; i--) {
       grad = m.layers().get(i).backward(grad, ctx);
     }
-    Passes.Pass pass = new Passes.Pass(Passes.bits(List.of(out)), Passes.bits(List.of(grad)), Passes.bits(gradients(m)));
+    Passes.Pass pass =
+        new Passes.Pass(Passes.bits(List.of(out)), Passes.bits(List.of(grad)), Passes.bits(gradients(m)));
     m.parameters().forEach(Parameter::zeroGrad);
     return pass;
   }

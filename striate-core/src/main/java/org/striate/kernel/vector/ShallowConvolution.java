@@ -115,7 +115,8 @@ final class ShallowConvolution {
       int cyclePixels = CYCLE * L / c;
       for (int i = 0, p = 0; i < expandedFloats; i += CYCLE * L, p += cyclePixels) {
         for (int j = 0; j < CYCLE; j++) {
-          FloatVector.fromArray(SPECIES, source, p + firstPixel[j]).rearrange(shuffles[j]).intoArray(expanded, i + j * L);
+          FloatVector.fromArray(SPECIES, source, p + firstPixel[j]).rearrange(shuffles[j])
+              .intoArray(expanded, i + j * L);
         }
       }
     }
@@ -189,7 +190,7 @@ final class ShallowConvolution {
     }
   }
 
-  /** The weights as the lanes of a cycle need them: vector {@code j} of tap {@code k} at {@code (k * CYCLE + j) * L}. */
+  /** The weights as a cycle's lanes need them: vector {@code j} of tap {@code k} at {@code (k * CYCLE + j) * L}. */
   private static float[] pattern(float[] weight, Grid grid) {
     float[] pattern = new float[grid.kernelArea * CYCLE * L];
     for (int k = 0; k < grid.kernelArea; k++) {
