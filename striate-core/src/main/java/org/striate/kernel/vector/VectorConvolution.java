@@ -8,6 +8,7 @@ import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Parallel;
@@ -73,7 +74,7 @@ final class VectorConvolution {
 
   private final Parallel parallel;
   private final long minParallelMacs;
-  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+  private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
 
   VectorConvolution(Parallel parallel) {
     this(parallel, MIN_PARALLEL_MACS);
@@ -109,7 +110,7 @@ final class VectorConvolution {
     float[] packedBias = compact ? plan.repeatBias(bias, NARROW_ROWS) : plan.packBias(bias, cols, slivers);
     int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch * tiles, batch * spec.macs(), (chunk, from, to) -> {
-      Scratch s = scratch.get();
+      ConvScratch s = scratch.get();
       for (int u = from; u < to; ) {
         int n = u / tiles;
         int t0 = u % tiles;
@@ -168,7 +169,7 @@ final class VectorConvolution {
     int chunksPerSliver = cols / L;
     int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch, batch * spec.macs(), (chunk, from, to) -> {
-      Scratch s = scratch.get();
+      ConvScratch s = scratch.get();
       for (int n = from; n < to; n++) {
         float[] target = plan.target(gradInput, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
@@ -218,14 +219,19 @@ final class VectorConvolution {
     int slivers = ceilDiv(plan.coutg, cols);
     int tiles = ceilDiv(plan.k, rowsPer);
     boolean compact = !wide && plan.groups == 1; // as in forward: tile rows are rows of the weight gradient
-    float[][] weightParts = new float[chunks][];
-    float[][] biasParts = new float[chunks][];
+    // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
+    ConvScratch caller = scratch.get();
+    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
+    float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
     run(batch, macs, (chunk, from, to) -> {
-      Scratch s = scratch.get();
+      ConvScratch s = scratch.get();
       float[] packed = s.packedBlock(DEPTH_BLOCK * cols);
-      // Per chunk, not per thread: a pool thread may run two chunks of one call.
-      float[] gw = new float[spec.weightSize()];
-      float[] gb = gradBias == null ? null : new float[plan.cout];
+      float[] gw = weightParts[chunk];
+      Arrays.fill(gw, 0, spec.weightSize(), 0f);
+      float[] gb = gradBias == null ? null : biasParts[chunk];
+      if (gb != null) {
+        Arrays.fill(gb, 0, plan.cout, 0f);
+      }
       for (int n = from; n < to; n++) {
         float[] src = plan.source(input, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
@@ -252,8 +258,6 @@ final class VectorConvolution {
           }
         }
       }
-      weightParts[chunk] = gw;
-      biasParts[chunk] = gb;
     });
     addInOrder(weightParts, gradWeight);
     if (gradBias != null) {
@@ -306,7 +310,10 @@ final class VectorConvolution {
     return flipped;
   }
 
-  /** {@code total[i] += parts[0][i] + parts[1][i] + ...}, summed in that order. */
+  /**
+   * {@code total[i] += parts[0][i] + parts[1][i] + ...}, summed in that order, for {@code i < total.length} (a
+   * part may be longer).
+   */
   private static void addInOrder(float[][] parts, float[] total) {
     int i = 0;
     for (; i + L <= total.length; i += L) {
@@ -340,43 +347,6 @@ final class VectorConvolution {
       body.run(0, 0, units);
     } else {
       parallel.forRange(units, body);
-    }
-  }
-
-  /** One thread's buffers; they grow to the largest size asked for and are then reused. */
-  private static final class Scratch {
-    final float[] tile = new float[Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS)];
-    private float[] source = new float[0];
-    private float[] packedWeight = new float[0];
-    private float[] packedBlock = new float[0];
-    private float[] flipped = new float[0];
-
-    float[] flipped(int size) {
-      if (flipped.length < size) {
-        flipped = new float[size];
-      }
-      return flipped;
-    }
-
-    float[] source(int size) {
-      if (source.length < size) {
-        source = new float[size];
-      }
-      return source;
-    }
-
-    float[] packedWeight(int size) {
-      if (packedWeight.length < size) {
-        packedWeight = new float[size];
-      }
-      return packedWeight;
-    }
-
-    float[] packedBlock(int size) {
-      if (packedBlock.length < size) {
-        packedBlock = new float[size];
-      }
-      return packedBlock;
     }
   }
 }

@@ -219,6 +219,30 @@ class VectorConvolutionTest {
     }
   }
 
+  @Test
+  void backwardWeightGivesTheSameBitsAfterAnotherShapeUsedItsBuffers() {
+    // The per-chunk sums live in buffers the calling thread keeps: a larger shape and more chunks leave them
+    // longer and dirty, which must not show in a smaller shape's result.
+    ConvSpec large = CASES.get(7).spec(); // mnist-convnet's second layer
+    ConvSpec small = CASES.get(6).spec(); // lenet5's second layer
+    float[] input = random(3 * small.inputImageSize(), 21);
+    float[] gradOutput = random(3 * small.outputImageSize(), 22);
+    try (Parallel parallel = new Parallel(2)) {
+      float[] expected = new float[small.weightSize()];
+      float[] expectedBias = new float[small.outChannels()];
+      new VectorConvolution(parallel, 0).backwardWeight(
+          small, 3, input, gradOutput, Pointwise.IDENTITY, 0f, null, expected, expectedBias);
+      VectorConvolution conv = new VectorConvolution(parallel, 0);
+      conv.backwardWeight(large, 2, random(2 * large.inputImageSize(), 23), random(2 * large.outputImageSize(), 24),
+          Pointwise.IDENTITY, 0f, null, new float[large.weightSize()], new float[large.outChannels()]);
+      float[] gw = new float[small.weightSize()];
+      float[] gb = new float[small.outChannels()];
+      conv.backwardWeight(small, 3, input, gradOutput, Pointwise.IDENTITY, 0f, null, gw, gb);
+      assertArrayEquals(expected, gw);
+      assertArrayEquals(expectedBias, gb);
+    }
+  }
+
   /**
    * The weight gradient that takes the output gradient back through the activation as it reads it gives the very
    * bits of {@code pointwiseBackward} followed by the plain weight gradient, in the vector kernels on 1 to 3

@@ -1,0 +1,69 @@
+package org.striate.kernel.vector;
+
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
+
+import java.util.Arrays;
+
+/** One thread's buffers for {@link VectorConvolution}; they grow to the largest size asked for and are then reused. */
+final class ConvScratch {
+  final float[] tile = new float[Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS)];
+  private float[] source = new float[0];
+  private float[] packedWeight = new float[0];
+  private float[] packedBlock = new float[0];
+  private float[] flipped = new float[0];
+  private float[][] weightParts = new float[0][];
+  private float[][] biasParts = new float[0][];
+
+  float[] flipped(int size) {
+    if (flipped.length < size) {
+      flipped = new float[size];
+    }
+    return flipped;
+  }
+
+  float[] source(int size) {
+    if (source.length < size) {
+      source = new float[size];
+    }
+    return source;
+  }
+
+  float[] packedWeight(int size) {
+    if (packedWeight.length < size) {
+      packedWeight = new float[size];
+    }
+    return packedWeight;
+  }
+
+  float[] packedBlock(int size) {
+    if (packedBlock.length < size) {
+      packedBlock = new float[size];
+    }
+    return packedBlock;
+  }
+
+  /** {@code chunks} buffers of at least {@code size} floats for a weight gradient's per-chunk sums. */
+  float[][] weightParts(int chunks, int size) {
+    weightParts = parts(weightParts, chunks, size);
+    return Arrays.copyOf(weightParts, chunks);
+  }
+
+  /** As {@link #weightParts}, for the bias gradient. */
+  float[][] biasParts(int chunks, int size) {
+    biasParts = parts(biasParts, chunks, size);
+    return Arrays.copyOf(biasParts, chunks);
+  }
+
+  private static float[][] parts(float[][] pool, int chunks, int size) {
+    float[][] grown = pool.length < chunks ? Arrays.copyOf(pool, chunks) : pool;
+    for (int c = 0; c < chunks; c++) {
+      if (grown[c] == null || grown[c].length < size) {
+        grown[c] = new float[size];
+      }
+    }
+    return grown;
+  }
+}
