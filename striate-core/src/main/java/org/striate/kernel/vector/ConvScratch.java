@@ -18,30 +18,22 @@ final class ConvScratch {
   private float[][] biasParts = new float[0][];
 
   float[] flipped(int size) {
-    if (flipped.length < size) {
-      flipped = new float[size];
-    }
+    flipped = atLeast(flipped, size);
     return flipped;
   }
 
   float[] source(int size) {
-    if (source.length < size) {
-      source = new float[size];
-    }
+    source = atLeast(source, size);
     return source;
   }
 
   float[] packedWeight(int size) {
-    if (packedWeight.length < size) {
-      packedWeight = new float[size];
-    }
+    packedWeight = atLeast(packedWeight, size);
     return packedWeight;
   }
 
   float[] packedBlock(int size) {
-    if (packedBlock.length < size) {
-      packedBlock = new float[size];
-    }
+    packedBlock = atLeast(packedBlock, size);
     return packedBlock;
   }
 
@@ -55,6 +47,10 @@ final class ConvScratch {
   float[][] biasParts(int chunks, int size) {
     biasParts = parts(biasParts, chunks, size);
     return Arrays.copyOf(biasParts, chunks);
+  }
+
+  private static float[] atLeast(float[] buffer, int size) {
+    return buffer.length < size ? new float[size] : buffer;
   }
 
   private static float[][] parts(float[][] pool, int chunks, int size) {
