@@ -198,20 +198,22 @@ final class ConvPlan {
 
   /**
    * Group {@code g}'s block of the weight transposed, a {@code coutg x K} matrix, in slivers of {@code span <=
-   * cols} of its columns, each padded to {@code cols}: element {@code (o, s * span + j)} at {@code ((g * slivers
-   * + s) * coutg + o) * cols + j}, zero for {@code j} past the sliver's live columns.
+   * cols} of its columns, each padded to {@code cols} ({@code lastCols <= cols} for the last): element {@code (o,
+   * s * span + j)} at {@code ((g * slivers + s) * coutg + o) * cols + j} ({@code o * lastCols + j} for the last),
+   * zero for {@code j} past the sliver's live columns.
    */
-  float[] packWeightTransposed(float[] weight, int cols, int span, int slivers, float[] packed) {
+  float[] packWeightTransposed(float[] weight, int cols, int span, int slivers, int lastCols, float[] packed) {
     for (int g = 0; g < groups; g++) {
       for (int s = 0; s < slivers; s++) {
         int live = Math.min(span, k - s * span);
         int base = (g * slivers + s) * coutg * cols;
+        int stride = s == slivers - 1 ? lastCols : cols;
         for (int o = 0; o < coutg; o++) {
-          int dst = base + o * cols;
+          int dst = base + o * stride;
           for (int j = 0; j < live; j++) {
             packed[dst + j] = weight[(s * span + j) * cout + g * coutg + o];
           }
-          Arrays.fill(packed, dst + live, dst + cols, 0f);
+          Arrays.fill(packed, dst + live, dst + stride, 0f);
         }
       }
     }

@@ -2,10 +2,9 @@ package org.striate.kernel.vector;
 
 import static org.striate.kernel.vector.ConvMicroKernel.L;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
-import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
 import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
-import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
 
 import java.util.Arrays;
@@ -31,12 +30,14 @@ import org.striate.tensor.Padding;
  * gradient ({@link #adjointForward}), which was faster there.
  *
  * <p>The weight (and, for the weight gradient, each block of the output gradient) is packed in slivers; products
- * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one. A narrow
- * product of one group has a single sliver whose tile rows are rows of the output (or of the weight gradient),
- * so its tiles are written compact and finished with whole vectors. The whole of {@code K} (forward) or
- * {@code coutg} (input gradient) is one block, without the cache blocking of {@link VectorGemm}: the forward
- * pass of a ResNet 3x3x64 layer, whose {@code K x 32} slivers are 72 KiB and so stream from L2, ran the fastest
- * of all the shapes measured (163 GFLOP/s on one core).
+ * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one, or the wider one
+ * for whole multiples of its 64 columns on AVX-512 ({@link ConvMicroKernel#columns}). A narrow product of one
+ * group has a single sliver whose tile rows are rows of the output (or of the weight gradient), so its tiles are
+ * written compact and finished with whole vectors. The whole of {@code K} (forward) or {@code coutg} (input
+ * gradient) is one block, without the cache blocking of {@link VectorGemm}: the forward pass of a ResNet 3x3x64
+ * layer, whose {@code K x 64} slivers are 144 KiB and so stream from L2, ran at 186 GFLOP/s on one core (JMH;
+ * 168 in slivers of 32), and blocking {@code K} by 96 made no difference to mnist-convnet's second layer in a
+ * harness of the loops alone.
  *
  * <p>One-input-channel layers at stride 1 with fewer filters than lanes (lenet5's 1 -> 6) run in {@link
  * ShallowConvolution} (forward and weight gradient): lanes of (pixel, filter) pairs, where these tiles would use
@@ -63,7 +64,10 @@ final class VectorConvolution {
   static final long MIN_PARALLEL_MACS = 1L << 22;
   /** The fewest input channels for which the input gradient runs as a forward convolution ({@link #adjointForward}). */
   static final int ADJOINT_MIN_CHANNELS = 64;
-  /** Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB. */
+  /**
+   * Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB, and stays in a
+   * 48 KiB L1 cache; blocks of {@link ConvMicroKernel#WIDER_COLS} columns take half as many pixels.
+   */
   static final int DEPTH_BLOCK = 256;
 
   /** Runs a loop over {@code [0, units)} on the caller or across the threads: see {@link #run}. */
@@ -99,15 +103,14 @@ final class VectorConvolution {
       ShallowConvolution.forward(split(batch, spec), plan, batch, input, weight, bias, f, alpha, output);
       return;
     }
-    boolean wide = plan.coutg > L;
-    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
-    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int cols = ConvMicroKernel.columns(plan.coutg);
+    int rowsPer = ConvMicroKernel.rows(cols);
     int slivers = ceilDiv(plan.coutg, cols);
     float[] packed = plan.packWeight(weight, cols, slivers,
         scratch.get().packedWeight(plan.groups * slivers * plan.k * cols));
     // A narrow product of one group is one sliver whose rows are rows of the output: its tiles come compact.
-    boolean compact = !wide && plan.groups == 1;
-    float[] packedBias = compact ? plan.repeatBias(bias, NARROW_ROWS) : plan.packBias(bias, cols, slivers);
+    boolean compact = cols == NARROW_COLS && plan.groups == 1;
+    float[] packedBias = compact ? plan.repeatBias(bias, rowsPer) : plan.packBias(bias, cols, slivers);
     int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch * tiles, batch * spec.macs(), (chunk, from, to) -> {
       ConvScratch s = scratch.get();
@@ -126,7 +129,7 @@ final class VectorConvolution {
               int q0 = t * rowsPer;
               int o = n * plan.outImage + q0 * plan.cout + chan;
               int liveRows = Math.min(rowsPer, plan.pixels - q0);
-              ConvMicroKernel.tile(wide, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
+              ConvMicroKernel.tile(cols, plan.k, src, base + g * plan.cg, plan.windows, q0, plan.taps, 0, packed, bi,
                   s.tile, compact ? plan.coutg : cols);
               if (compact) {
                 TileMerge.storeCompact(s.tile, 0, liveRows * plan.coutg, packedBias, f, alpha, output, o);
@@ -156,12 +159,12 @@ final class VectorConvolution {
           this::source);
       return;
     }
-    boolean wide = plan.k > L;
-    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
-    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int cols = inputGradientColumns(plan);
+    int rowsPer = ConvMicroKernel.rows(cols);
     int span = plan.sliverSpan(cols);
     int slivers = ceilDiv(plan.k, span);
-    float[] packed = plan.packWeightTransposed(weight, cols, span, slivers,
+    int lastCols = lastSliverColumns(plan, cols);
+    float[] packed = plan.packWeightTransposed(weight, cols, span, slivers, lastCols,
         scratch.get().packedWeight(plan.groups * slivers * plan.coutg * cols));
     int[] outRows = ConvPlan.rowOffsets(plan.pixels, plan.cout);
     int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
@@ -179,11 +182,11 @@ final class VectorConvolution {
           for (int sl = 0; sl < slivers; sl++) {
             int bi = (g * slivers + sl) * plan.coutg * cols;
             int liveCols = Math.min(span, plan.k - sl * span);
+            int sc = sl == slivers - 1 ? lastCols : cols;
             for (int t = 0; t < tiles; t++) {
               int q0 = t * rowsPer;
-              ConvMicroKernel.tile(wide, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi,
-                  s.tile, cols);
-              TileMerge.scatter(s.tile, cols, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
+              ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
+              TileMerge.scatter(s.tile, sc, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
                   base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
             }
           }
@@ -191,6 +194,28 @@ final class VectorConvolution {
         plan.finish(target, gradInput, n);
       }
     });
+  }
+
+  /**
+   * The sliver width of the input gradient's product, whose {@code K} columns need not come in whole slivers:
+   * {@link ConvMicroKernel#WIDER_COLS} from more than that many columns when kernel rows do not cut the slivers
+   * short ({@link ConvPlan#sliverSpan}), the last sliver then taken by {@link #lastSliverColumns}; otherwise
+   * {@link ConvMicroKernel#columns}. mnist-convnet's second layer ({@code K} = 288 = 4 x 64 + 32): the
+   * products alone (col2im skipped) took 3.2 ms a batch on one core (JMH), where the same loops in slivers of 32
+   * took 3.5 in a harness of the loops alone.
+   */
+  static int inputGradientColumns(ConvPlan plan) {
+    if (ConvMicroKernel.HAS_WIDER && plan.k > WIDER_COLS && plan.sliverSpan(WIDER_COLS) == WIDER_COLS) {
+      return WIDER_COLS;
+    }
+    return ConvMicroKernel.columns(plan.k);
+  }
+
+  /** The last sliver of the input gradient's product runs through the wide kernel when its live columns fit. */
+  static int lastSliverColumns(ConvPlan plan, int cols) {
+    int span = plan.sliverSpan(cols);
+    int live = plan.k - (ceilDiv(plan.k, span) - 1) * span;
+    return cols == WIDER_COLS && live <= WIDE_COLS ? WIDE_COLS : cols;
   }
 
   /**
@@ -213,19 +238,20 @@ final class VectorConvolution {
           gradWeight, gradBias);
       return;
     }
-    boolean wide = plan.coutg > L;
-    int rowsPer = wide ? WIDE_ROWS : NARROW_ROWS;
-    int cols = wide ? WIDE_COLS : NARROW_COLS;
+    int cols = ConvMicroKernel.columns(plan.coutg);
+    int rowsPer = ConvMicroKernel.rows(cols);
     int slivers = ceilDiv(plan.coutg, cols);
     int tiles = ceilDiv(plan.k, rowsPer);
-    boolean compact = !wide && plan.groups == 1; // as in forward: tile rows are rows of the weight gradient
+    int depthBlock = cols == WIDER_COLS ? DEPTH_BLOCK / 2 : DEPTH_BLOCK;
+    // as in forward: tile rows are rows of the weight gradient
+    boolean compact = cols == NARROW_COLS && plan.groups == 1;
     // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
     ConvScratch caller = scratch.get();
     float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
     float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
     run(batch, macs, (chunk, from, to) -> {
       ConvScratch s = scratch.get();
-      float[] packed = s.packedBlock(DEPTH_BLOCK * cols);
+      float[] packed = s.packedBlock(depthBlock * cols);
       float[] gw = weightParts[chunk];
       Arrays.fill(gw, 0, spec.weightSize(), 0f);
       float[] gb = gradBias == null ? null : biasParts[chunk];
@@ -236,8 +262,8 @@ final class VectorConvolution {
         float[] src = plan.source(input, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
         for (int g = 0; g < plan.groups; g++) {
-          for (int p0 = 0; p0 < plan.pixels; p0 += DEPTH_BLOCK) {
-            int depth = Math.min(DEPTH_BLOCK, plan.pixels - p0);
+          for (int p0 = 0; p0 < plan.pixels; p0 += depthBlock) {
+            int depth = Math.min(depthBlock, plan.pixels - p0);
             for (int sl = 0; sl < slivers; sl++) {
               int chan = g * plan.coutg + sl * cols;
               int liveCols = Math.min(cols, plan.coutg - sl * cols);
@@ -246,7 +272,7 @@ final class VectorConvolution {
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 int liveRows = Math.min(rowsPer, plan.k - k0);
-                ConvMicroKernel.tile(wide, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
+                ConvMicroKernel.tile(cols, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
                     0, s.tile, compact ? plan.coutg : cols);
                 if (compact) {
                   TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);

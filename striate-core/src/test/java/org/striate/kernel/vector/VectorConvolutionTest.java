@@ -18,12 +18,12 @@ import org.striate.tensor.ConvGeometry;
 import org.striate.tensor.Padding;
 
 /**
- * The vector convolutions against {@link ScalarKernels} on awkward sizes: batch 1 and 3; 1, 7, 8, 9, 17, 32 and
- * 33 channels (either side of the vector length and the tile widths); 1x1, 3x1, 3x3 and 5x5 kernels; strides,
- * dilation, asymmetric padding, groups, depthwise (with and without a multiplier) and transposed geometries;
- * each on 1, 2 and 3 threads with work split even for tiny sizes. Results must be bit-identical on repeats, and
- * the forward pass and input gradient also across thread counts (every element is computed by one thread in a
- * fixed order). Surefire runs this with the Vector API's bounds checks on.
+ * The vector convolutions against {@link ScalarKernels} on awkward sizes: batch 1 and 3; 1, 7, 8, 9, 17, 32,
+ * 33, 64 and 128 channels (either side of the vector length and the tile widths); 1x1, 3x1, 3x3 and 5x5
+ * kernels; strides, dilation, asymmetric padding, groups, depthwise (with and without a multiplier) and
+ * transposed geometries; each on 1, 2 and 3 threads with work split even for tiny sizes. Results must be
+ * bit-identical on repeats, and the forward pass and input gradient also across thread counts (every element is
+ * computed by one thread in a fixed order). Surefire runs this with the Vector API's bounds checks on.
  */
 class VectorConvolutionTest {
   private static final ScalarKernels ORACLE = new ScalarKernels(1);
@@ -55,6 +55,10 @@ class VectorConvolutionTest {
       new Case(2, 1, 1, 3, 2, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 1x1 input, 3x3 kernel
       new Case(1, 20, 19, 64, 5, 1, 5, 5, 1, 1, 1, 1, Padding.VALID), // K = 1600
       new Case(2, 16, 17, 9, 40, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 272 pixels: two weight-gradient blocks
+      // whole multiples of 64 columns: the wider tile on AVX-512
+      new Case(2, 16, 10, 10, 128, 2, 3, 3, 1, 1, 1, 1, Padding.SAME), // 2 groups of 5 -> 64, 160 pixels
+      new Case(1, 7, 5, 3, 128, 1, 3, 3, 2, 1, 1, 1, Padding.VALID), // two slivers of 64
+      new Case(3, 9, 8, 16, 20, 1, 2, 2, 2, 2, 1, 1, Padding.SAME), // K = 64: the input gradient's product
       // one input channel and fewer filters than lanes, as in first layers
       new Case(3, 7, 5, 1, 1, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 3 output pixels a row
       new Case(2, 9, 18, 1, 8, 1, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1)), // 17 a row, stride (2, 1)
@@ -285,8 +289,13 @@ class VectorConvolutionTest {
     List<String> seen = new ArrayList<>();
     for (Setting c : settings()) {
       ConvPlan plan = new ConvPlan(c.spec);
-      seen.add((plan.coutg > ConvMicroKernel.L ? "wide" : "narrow") + "-out");
-      seen.add((plan.k > ConvMicroKernel.L ? "wide" : "narrow") + "-k");
+      seen.add(width(ConvMicroKernel.columns(plan.coutg)) + "-out");
+      int kCols = VectorConvolution.inputGradientColumns(plan);
+      seen.add(width(kCols) + "-k");
+      if (VectorConvolution.adjointForward(c.spec) == null && !DepthwiseConvolution.handles(c.spec)
+          && VectorConvolution.lastSliverColumns(plan, kCols) != kCols) {
+        seen.add("wider-k with a wide last sliver");
+      }
       seen.add(plan.framed ? "framed" : "unframed");
       seen.add(plan.groups > 1 ? (plan.cg == 1 ? "depthwise" : "grouped") : "dense");
       seen.add(VectorConvolution.adjointForward(c.spec) != null ? "adjoint" : "col2im");
@@ -300,12 +309,22 @@ class VectorConvolutionTest {
         seen.add("kernel-row slivers");
       }
     }
+    // The wider tile exists only where the vectors are 512 bits (ConvMicroKernel.HAS_WIDER).
+    List<String> wider = ConvMicroKernel.HAS_WIDER
+        ? List.of("wider-out", "wider-k", "wider-k with a wide last sliver") : List.of();
+    for (String s : wider) {
+      assertTrue(seen.contains(s), "no case with " + s);
+    }
     for (String s : List.of("wide-out", "narrow-out", "wide-k", "narrow-k", "framed", "unframed", "depthwise",
         "grouped", "dense", "adjoint", "col2im", "kernel-row slivers",
         "transposed adjoint", "shallow 1", "shallow 2", "shallow 3", "shallow 4", "shallow 6", "shallow 12")) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
     assertEquals(CASES.size() + TRANSPOSED.size(), settings().size());
+  }
+
+  private static String width(int cols) {
+    return cols == ConvMicroKernel.NARROW_COLS ? "narrow" : cols == ConvMicroKernel.WIDE_COLS ? "wide" : "wider";
   }
 
   /** The sum of |terms| of each forward output: a bound that scales the rounding error of any order of sums. */
