@@ -97,15 +97,22 @@ final class TileMerge {
    * ConvPlan#contiguousChunks}: such a chunk of live columns is added as one vector, whose lanes past the live
    * columns are zeroed first (they add {@code +0} to the floats after the run), when the whole vector lies before
    * {@code end}, the end of the image this thread alone writes.
+   *
+   * <p>Chunk by chunk, the rows inside: row by row would add row {@code r + 1}'s chunk of one tap right after row
+   * {@code r}'s chunk of the next tap in the kernel row, which are the same floats (output pixels one apart,
+   * taps one apart), and each addition would wait for the store before it. mnist-convnet's second layer (JMH,
+   * one core, two forks each): col2im alone 0.95 -> 0.72 ms a batch, the whole input gradient 4.15 -> 3.73.
    */
   static void scatter(float[] tile, int cols, int liveRows, int liveCols, float[] target, int base, int end,
       int[] windows, int q0, int[] taps, int k0, boolean[] contiguous, int chunk0) {
-    for (int r = 0; r < liveRows; r++) {
-      int w = base + windows[q0 + r];
-      int t = r * cols;
-      for (int c = 0; c < liveCols; c += L) {
-        int at = w + taps[k0 + c];
-        if (contiguous[chunk0 + c / L] && at + L <= end) {
+    for (int c = 0; c < liveCols; c += L) {
+      int tap = taps[k0 + c];
+      boolean whole = contiguous[chunk0 + c / L];
+      for (int r = 0; r < liveRows; r++) {
+        int w = base + windows[q0 + r];
+        int t = r * cols;
+        int at = w + tap;
+        if (whole && at + L <= end) {
           FloatVector v = FloatVector.fromArray(SPECIES, tile, t + c);
           if (c + L > liveCols) {
             v = FloatVector.zero(SPECIES).blend(v, SPECIES.indexInRange(0, liveCols - c));
