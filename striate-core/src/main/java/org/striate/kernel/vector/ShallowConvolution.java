@@ -144,17 +144,19 @@ final class ShallowConvolution {
     });
   }
 
-  static void backwardWeight(VectorConvolution.Split run, int chunks, ConvPlan plan, int batch, float[] input,
-      float[] gradOutput, Pointwise f, float alpha, float[] output, float[] gradWeight, float[] gradBias) {
+  /**
+   * Adds image {@code [from, to)}'s weight and bias gradients of each chunk to {@code weightParts[chunk]} and
+   * {@code biasParts[chunk]} (zeroed here, then summed by the caller in chunk order).
+   */
+  static void backwardWeight(VectorConvolution.Split run, ConvPlan plan, int batch, float[] input,
+      float[] gradOutput, Pointwise f, float alpha, float[] output, float[][] weightParts, float[][] biasParts) {
     Grid grid = new Grid(plan);
     int cycleFloats = CYCLE * L;
-    float[][] weightParts = new float[chunks][];
-    float[][] biasParts = new float[chunks][];
     run.run(batch, (chunk, from, to) -> {
       Scratch s = SCRATCH.get();
       float[] gradGrid = s.grid(grid.gridFloats);
       // lane sums: row k for tap k, and a last row for the bias
-      float[] sums = new float[(grid.taps.length + 1) * cycleFloats];
+      float[] sums = s.sums((grid.taps.length + 1) * cycleFloats);
       int biasRow = grid.taps.length * cycleFloats;
       for (int n = from; n < to; n++) {
         grid.load(plan, input, n, s);
@@ -169,25 +171,17 @@ final class ShallowConvolution {
           weightPass(grid.gridFloats, s.expanded, grid.taps, k0, gradGrid, sums);
         }
       }
-      weightParts[chunk] = new float[gradWeight.length];
-      biasParts[chunk] = new float[grid.c];
+      float[] weightPart = weightParts[chunk];
+      float[] biasPart = biasParts[chunk];
+      Arrays.fill(weightPart, 0, grid.kernelArea * grid.c, 0f);
+      Arrays.fill(biasPart, 0, grid.c, 0f);
       for (int i = 0; i < cycleFloats; i++) {
         for (int k = 0; k < grid.kernelArea; k++) {
-          weightParts[chunk][k * grid.c + i % grid.c] += sums[k * cycleFloats + i];
+          weightPart[k * grid.c + i % grid.c] += sums[k * cycleFloats + i];
         }
-        biasParts[chunk][i % grid.c] += sums[biasRow + i];
+        biasPart[i % grid.c] += sums[biasRow + i];
       }
     });
-    for (int chunk = 0; chunk < chunks; chunk++) {
-      for (int i = 0; i < gradWeight.length; i++) {
-        gradWeight[i] += weightParts[chunk][i];
-      }
-      if (gradBias != null) {
-        for (int i = 0; i < grid.c; i++) {
-          gradBias[i] += biasParts[chunk][i];
-        }
-      }
-    }
   }
 
   /** The weights as a cycle's lanes need them: vector {@code j} of tap {@code k} at {@code (k * CYCLE + j) * L}. */
@@ -339,6 +333,7 @@ final class ShallowConvolution {
     private float[] source = new float[0];
     private float[] expanded = new float[0];
     private float[] grid = new float[0];
+    private float[] sums = new float[0];
 
     float[] source(int size) {
       if (source.length < size) {
@@ -359,6 +354,15 @@ final class ShallowConvolution {
         grid = new float[size];
       }
       return grid;
+    }
+
+    /** Zeroed. */
+    float[] sums(int size) {
+      if (sums.length < size) {
+        sums = new float[size];
+      }
+      Arrays.fill(sums, 0, size, 0f);
+      return sums;
     }
   }
 }

@@ -233,9 +233,17 @@ final class VectorConvolution {
     }
     long macs = batch * spec.macs();
     int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
+    // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
+    ConvScratch caller = scratch.get();
+    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
     if (ShallowConvolution.handles(spec)) {
-      ShallowConvolution.backwardWeight(split(batch, spec), chunks, plan, batch, input, gradOutput, f, alpha, output,
-          gradWeight, gradBias);
+      float[][] biasParts = caller.biasParts(chunks, plan.cout);
+      ShallowConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, f, alpha, output,
+          weightParts, biasParts);
+      addInOrder(weightParts, gradWeight);
+      if (gradBias != null) {
+        addInOrder(biasParts, gradBias);
+      }
       return;
     }
     int cols = ConvMicroKernel.columns(plan.coutg);
@@ -245,9 +253,6 @@ final class VectorConvolution {
     int depthBlock = cols == WIDER_COLS ? DEPTH_BLOCK / 2 : DEPTH_BLOCK;
     // as in forward: tile rows are rows of the weight gradient
     boolean compact = cols == NARROW_COLS && plan.groups == 1;
-    // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
-    ConvScratch caller = scratch.get();
-    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
     float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
     run(batch, macs, (chunk, from, to) -> {
       ConvScratch s = scratch.get();
