@@ -145,8 +145,8 @@ final class ShallowConvolution {
   }
 
   /**
-   * Adds image {@code [from, to)}'s weight and bias gradients of each chunk to {@code weightParts[chunk]} and
-   * {@code biasParts[chunk]} (zeroed here, then summed by the caller in chunk order).
+   * Writes the weight and bias gradients of each chunk's images over {@code weightParts[chunk]} and {@code
+   * biasParts[chunk]}; the caller adds the parts up in chunk order.
    */
   static void backwardWeight(VectorConvolution.Split run, ConvPlan plan, int batch, float[] input,
       float[] gradOutput, Pointwise f, float alpha, float[] output, float[][] weightParts, float[][] biasParts) {
