@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * test machine), so the tiles are {@code 6 x 32} ({@link #wide}, 12 accumulators), {@code 12 x 16} ({@link
  * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 6
  * x 64} ({@link #wider}, 24 accumulators, for products whose columns come in whole multiples of 64). The wider
- * tile loads two floats of {@code B} for every three multiply-adds instead of one for every one and a half,
- * which matters most when the sliver's rows straddle cache lines (Java decides where an array starts): the
+ * tile makes 10 loads (4 vectors of {@code B}, 6 broadcasts of {@code A}) for 24 multiply-adds, the wide one 8
+ * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts): the
  * inner loop of mnist-convnet's second layer ran at 180-195 GFLOP/s against 165-170 when aligned, and 148
  * against 110 when not (one core, a throwaway harness of the loops alone). Each kernel only writes its tile to
  * a small buffer; adding it where it belongs is left to separate methods, for the reason {@link MicroKernel}
