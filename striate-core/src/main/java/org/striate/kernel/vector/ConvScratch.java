@@ -49,7 +49,8 @@ final class ConvScratch {
     return Arrays.copyOf(biasParts, chunks);
   }
 
-  private static float[] atLeast(float[] buffer, int size) {
+  /** {@code buffer}, or a new array of {@code size} floats when it is shorter: the grow-on-demand of every scratch. */
+  static float[] atLeast(float[] buffer, int size) {
     return buffer.length < size ? new float[size] : buffer;
   }
 

@@ -336,31 +336,23 @@ final class ShallowConvolution {
     private float[] sums = new float[0];
 
     float[] source(int size) {
-      if (source.length < size) {
-        source = new float[size];
-      }
+      source = ConvScratch.atLeast(source, size);
       return source;
     }
 
     float[] expanded(int size) {
-      if (expanded.length < size) {
-        expanded = new float[size];
-      }
+      expanded = ConvScratch.atLeast(expanded, size);
       return expanded;
     }
 
     float[] grid(int size) {
-      if (grid.length < size) {
-        grid = new float[size];
-      }
+      grid = ConvScratch.atLeast(grid, size);
       return grid;
     }
 
     /** Zeroed. */
     float[] sums(int size) {
-      if (sums.length < size) {
-        sums = new float[size];
-      }
+      sums = ConvScratch.atLeast(sums, size);
       Arrays.fill(sums, 0, size, 0f);
       return sums;
     }
