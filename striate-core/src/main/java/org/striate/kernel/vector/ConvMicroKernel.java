@@ -19,14 +19,23 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The vectors are the CPU's preferred size: on AVX-512 that is 16 floats, and the fused multiply-adds of
  * 512-bit vectors run at twice the rate of 256-bit ones (measured 245 against 125 GFLOP/s on one core of the
  * test machine), so the tiles are {@code 6 x 32} ({@link #wide}, 12 accumulators), {@code 12 x 16} ({@link
- * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 6
- * x 64} ({@link #wider}, 24 accumulators, for products whose columns come in whole multiples of 64). The wider
- * tile makes 10 loads (4 vectors of {@code B}, 6 broadcasts of {@code A}) for 24 multiply-adds, the wide one 8
- * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts): the
- * inner loop of mnist-convnet's second layer ran at 180-195 GFLOP/s against 165-170 when aligned, and 148
- * against 110 when not (one core, a throwaway harness of the loops alone). Each kernel only writes its tile to
- * a small buffer; adding it where it belongs is left to separate methods, for the reason {@link MicroKernel}
- * gives (C2 stops inlining Vector API calls in methods that grow large, and boxes the vectors).
+ * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 5
+ * x 64} ({@link #wider}, 20 accumulators, for products whose columns come in whole multiples of 64). The wider
+ * tile makes 9 loads (4 vectors of {@code B}, 5 broadcasts of {@code A}) for 20 multiply-adds, the wide one 8
+ * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts).
+ *
+ * <p>Why 5 rows and not 6: a {@code 6 x 64} tile needs 29 of the 32 vector registers, and its loop also needs
+ * more integer registers than x86 has, which C2 parks in vector registers. Whether it then fits depends on the
+ * profile C2 compiles with, which depends on what ran before: in 6 of 8 JVMs training mnist-convnet on two
+ * threads (and 4 of 6 on one), C2 spilled accumulators to the stack inside the loop, and a training step took
+ * 11.2-12.3 ms instead of 8.7-8.8 (one thread: 20.4-22.5 against 16.2-16.6). With 5 rows (25 registers) no
+ * compilation spilled (8.1-9.2 ms and 15.0-18.1 ms). Where a JVM runs one pass alone, as a JMH fork does, the
+ * {@code 6 x 64} tile compiled without spills every time and was faster (mnist-convnet's forward 3.39 against
+ * 3.87 ms, median of 8 forks), but training mixes the passes.
+ *
+ * <p>Each kernel only writes its tile to a small buffer; adding it where it belongs is left to separate methods,
+ * for the reason {@link MicroKernel} gives (C2 stops inlining Vector API calls in methods that grow large, and
+ * boxes the vectors).
  */
 final class ConvMicroKernel {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -36,14 +45,18 @@ final class ConvMicroKernel {
   static final int WIDE_COLS = 2 * L;
   static final int NARROW_ROWS = 12;
   static final int NARROW_COLS = L;
+  static final int WIDER_ROWS = 5;
   static final int WIDER_COLS = 4 * L;
   /**
-   * Whether {@link #wider} may run: its 24 accumulators, 4 slivers and a broadcast need 29 vector registers,
+   * Whether {@link #wider} may run: its 20 accumulators, 4 slivers and a broadcast need 25 vector registers,
    * which AVX-512 has (32) and AVX2 does not (16).
    */
   static final boolean HAS_WIDER = SPECIES.vectorBitSize() >= 512;
-  /** The most rows any kernel reads: offset tables are padded to a multiple of it. */
-  static final int MAX_ROWS = 12;
+  /**
+   * A multiple of every kernel's tile rows (5, 6 and 12): offset tables padded to a multiple of it let a kernel
+   * read a whole last tile past the end, whichever kernel it is.
+   */
+  static final int ROWS_MULTIPLE = 60;
 
   private ConvMicroKernel() {}
 
@@ -60,7 +73,7 @@ final class ConvMicroKernel {
 
   /** The tile rows of the kernel for slivers of {@code cols} columns ({@link #columns}). */
   static int rows(int cols) {
-    return cols == NARROW_COLS ? NARROW_ROWS : WIDE_ROWS;
+    return cols == NARROW_COLS ? NARROW_ROWS : cols == WIDER_COLS ? WIDER_ROWS : WIDE_ROWS;
   }
 
   /**
@@ -139,7 +152,7 @@ final class ConvMicroKernel {
     c51.intoArray(tile, 5 * WIDE_COLS + L);
   }
 
-  /** {@link #wide} for {@link #WIDER_COLS} columns: {@code tile[r * WIDER_COLS + j]}, {@code r < WIDE_ROWS}. */
+  /** {@link #wide} for {@link #WIDER_COLS} columns: {@code tile[r * WIDER_COLS + j]}, {@code r < WIDER_ROWS}. */
   static void wider(int kc, float[] a, int base, int[] rows, int ri, int[] depth, int di, float[] b, int bi,
       float[] tile) {
     FloatVector c00 = FloatVector.zero(SPECIES);
@@ -162,16 +175,11 @@ final class ConvMicroKernel {
     FloatVector c41 = c00;
     FloatVector c42 = c00;
     FloatVector c43 = c00;
-    FloatVector c50 = c00;
-    FloatVector c51 = c00;
-    FloatVector c52 = c00;
-    FloatVector c53 = c00;
     int a0 = base + rows[ri];
     int a1 = base + rows[ri + 1];
     int a2 = base + rows[ri + 2];
     int a3 = base + rows[ri + 3];
     int a4 = base + rows[ri + 4];
-    int a5 = base + rows[ri + 5];
     for (int p = 0; p < kc; p++, bi += WIDER_COLS) {
       int q = depth[di + p];
       FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
@@ -203,11 +211,6 @@ final class ConvMicroKernel {
       c41 = x.fma(b1, c41);
       c42 = x.fma(b2, c42);
       c43 = x.fma(b3, c43);
-      x = FloatVector.broadcast(SPECIES, a[a5 + q]);
-      c50 = x.fma(b0, c50);
-      c51 = x.fma(b1, c51);
-      c52 = x.fma(b2, c52);
-      c53 = x.fma(b3, c53);
     }
     c00.intoArray(tile, 0);
     c01.intoArray(tile, L);
@@ -229,10 +232,6 @@ final class ConvMicroKernel {
     c41.intoArray(tile, 4 * WIDER_COLS + L);
     c42.intoArray(tile, 4 * WIDER_COLS + 2 * L);
     c43.intoArray(tile, 4 * WIDER_COLS + 3 * L);
-    c50.intoArray(tile, 5 * WIDER_COLS);
-    c51.intoArray(tile, 5 * WIDER_COLS + L);
-    c52.intoArray(tile, 5 * WIDER_COLS + 2 * L);
-    c53.intoArray(tile, 5 * WIDER_COLS + 3 * L);
   }
 
   /**

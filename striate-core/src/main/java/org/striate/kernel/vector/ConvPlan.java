@@ -1,6 +1,6 @@
 package org.striate.kernel.vector;
 
-import static org.striate.kernel.vector.ConvMicroKernel.MAX_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.ROWS_MULTIPLE;
 
 import java.util.Arrays;
 import org.striate.kernel.ConvSpec;
@@ -19,8 +19,8 @@ import org.striate.tensor.ConvGeometry;
  * <p>With {@code K = kernelH * kernelW * inChannels / groups} and {@code P = outH * outW}:
  * {@code taps[k]} is the offset of im2col column {@code k = (kh * kernelW + kw) * cg + c} from its window's
  * origin, and {@code windows[q]} the offset of output pixel {@code q}'s window origin in the source image.
- * Both tables are padded to a multiple of {@link ConvMicroKernel#MAX_ROWS} by repeating their last entry, so a
- * kernel may read whole tiles past the end; those rows are computed and dropped.
+ * Both tables are padded to a multiple of {@link ConvMicroKernel#ROWS_MULTIPLE} by repeating their last entry, so
+ * a kernel may read whole tiles past the end; those rows are computed and dropped.
  */
 final class ConvPlan {
   final ConvGeometry geo;
@@ -59,7 +59,7 @@ final class ConvPlan {
     sourceH = geo.inH() + (framed ? geo.padTop() + Math.max(geo.padBottom(), 0) : 0);
     sourceW = geo.inW() + (framed ? geo.padLeft() + Math.max(geo.padRight(), 0) : 0);
     sourceImage = sourceH * sourceW * cin;
-    taps = new int[roundUp(k, MAX_ROWS)];
+    taps = new int[roundUp(k, ROWS_MULTIPLE)];
     for (int kh = 0, i = 0; kh < geo.kernelH(); kh++) {
       for (int kw = 0; kw < geo.kernelW(); kw++) {
         int origin = (kh * geo.dilationH() * sourceW + kw * geo.dilationW()) * cin;
@@ -69,7 +69,7 @@ final class ConvPlan {
       }
     }
     Arrays.fill(taps, k, taps.length, taps[k - 1]);
-    windows = new int[roundUp(pixels, MAX_ROWS)];
+    windows = new int[roundUp(pixels, ROWS_MULTIPLE)];
     for (int q = 0; q < pixels; q++) {
       int oh = q / geo.outW();
       int ow = q % geo.outW();
@@ -244,7 +244,7 @@ final class ConvPlan {
 
   /** {@code 0, rowStride, 2 * rowStride, ...}: the row offsets of a row-major matrix, padded like the tables. */
   static int[] rowOffsets(int rows, int rowStride) {
-    int[] offsets = new int[roundUp(rows, MAX_ROWS)];
+    int[] offsets = new int[roundUp(rows, ROWS_MULTIPLE)];
     for (int r = 0; r < offsets.length; r++) {
       offsets[r] = Math.min(r, rows - 1) * rowStride;
     }

@@ -3,13 +3,16 @@ package org.striate.kernel.vector;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_ROWS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDER_ROWS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_ROWS;
 
 import java.util.Arrays;
 
 /** One thread's buffers for {@link VectorConvolution}; they grow to the largest size asked for and are then reused. */
 final class ConvScratch {
-  final float[] tile = new float[Math.max(WIDE_ROWS * WIDER_COLS, NARROW_ROWS * NARROW_COLS)];
+  final float[] tile =
+      new float[Math.max(WIDER_ROWS * WIDER_COLS, Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS))];
   private float[] source = new float[0];
   private float[] packedWeight = new float[0];
   private float[] packedBlock = new float[0];

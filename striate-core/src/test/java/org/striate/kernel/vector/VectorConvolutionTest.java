@@ -56,7 +56,7 @@ class VectorConvolutionTest {
       new Case(1, 20, 19, 64, 5, 1, 5, 5, 1, 1, 1, 1, Padding.VALID), // K = 1600
       new Case(2, 16, 17, 9, 40, 1, 3, 3, 1, 1, 1, 1, Padding.SAME), // 272 pixels: two weight-gradient blocks
       // whole multiples of 64 columns: the wider tile on AVX-512
-      new Case(2, 16, 10, 10, 128, 2, 3, 3, 1, 1, 1, 1, Padding.SAME), // 2 groups of 5 -> 64, 160 pixels
+      new Case(2, 16, 11, 10, 128, 2, 3, 3, 1, 1, 1, 1, Padding.SAME), // 2 groups of 5 -> 64, 176 pixels
       new Case(1, 7, 5, 3, 128, 1, 3, 3, 2, 1, 1, 1, Padding.VALID), // two slivers of 64
       new Case(3, 9, 8, 16, 20, 1, 2, 2, 2, 2, 1, 1, Padding.SAME), // K = 64: the input gradient's product
       // one input channel and fewer filters than lanes, as in first layers
