@@ -58,6 +58,7 @@ class VectorConvolutionTest {
       // whole multiples of 64 columns: the wider tile on AVX-512
       new Case(2, 16, 11, 10, 128, 2, 3, 3, 1, 1, 1, 1, Padding.SAME), // 2 groups of 5 -> 64, 176 pixels
       new Case(1, 7, 5, 3, 128, 1, 3, 3, 2, 1, 1, 1, Padding.VALID), // two slivers of 64
+      new Case(2, 3, 13, 4, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 11 pixels: a tile of 5 reads rows 10 to 14
       new Case(3, 9, 8, 16, 20, 1, 2, 2, 2, 2, 1, 1, Padding.SAME), // K = 64: the input gradient's product
       // one input channel and fewer filters than lanes, as in first layers
       new Case(3, 7, 5, 1, 1, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 3 output pixels a row
