@@ -27,12 +27,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why 5 rows and not 6: a {@code 6 x 64} tile needs 29 of the 32 vector registers, and its loop also needs more
  * integer registers than x86 has, which C2 parks in vector registers. Whether it then fits depends on the profile C2
  * compiles with, which depends on what ran before. Training mnist-convnet (the passes mixed), a step took 11.2-12.3
- * ms instead of 8.7-8.8 in 6 of 8 JVMs on two threads, and 20.4-22.5 instead of 16.2-16.6 in 4 of 6 on one; in the
- * 10 JVMs whose compiled loop was read, the 6 slow ones had accumulators spilled to the stack inside the loop and the
- * 4 fast ones did not. With 5 rows (25 registers) none of 10 compilations read spilled, and steps took 8.1-9.2 ms
- * and 15.0-18.1 ms. Where a JVM runs one pass alone, as a JMH fork does, the {@code 6 x 64} tile compiled without
- * spills (6 of 6 forward forks) and was faster (mnist-convnet's forward 3.39 against 3.87 ms, median of 8 forks),
- * but training is what users run.
+ * ms instead of 8.7-8.8 in 6 of 8 JVMs on two threads, and 20.4-22.5 instead of 16.2-16.6 in 4 of 6 on one. In the
+ * 10 JVMs where the compiled loop of a 6 x 64 tile was read (2 of that tile, 8 of a variant indexing {@code b} by
+ * {@code p}), the 6 slow ones had accumulators spilled to the stack inside the loop and the 4 fast ones did not.
+ * With 5 rows (25 registers) none of 10 compilations read spilled, and steps took 8.1-9.2 ms and 15.0-18.1 ms. Where
+ * a JVM runs one pass alone, as a JMH fork does, the {@code 6 x 64} tile compiled without spills (6 of 6 forward
+ * forks) and was faster (mnist-convnet's forward 3.39 against 3.87 ms, median of 8 forks), but training is what
+ * users run.
  *
  * <p>Each kernel only writes its tile to a small buffer; adding it where it belongs is left to separate methods,
  * for the reason {@link MicroKernel} gives (C2 stops inlining Vector API calls in methods that grow large, and
