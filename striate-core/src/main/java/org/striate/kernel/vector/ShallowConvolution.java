@@ -161,12 +161,7 @@ final class ShallowConvolution {
       for (int n = from; n < to; n++) {
         grid.load(plan, input, n, s);
         gradientGrid(grid, gradOutput, f, alpha, output, n * plan.outImage, gradGrid);
-        for (int i = 0; i < grid.gridFloats; i += cycleFloats) {
-          for (int j = 0; j < cycleFloats; j += L) {
-            FloatVector.fromArray(SPECIES, gradGrid, i + j).add(FloatVector.fromArray(SPECIES, sums, biasRow + j))
-                .intoArray(sums, biasRow + j);
-          }
-        }
+        biasPass(grid.gridFloats, gradGrid, sums, biasRow);
         for (int k0 = 0; k0 < grid.taps.length; k0 += TAPS_PER_PASS) {
           weightPass(grid.gridFloats, s.expanded, grid.taps, k0, gradGrid, sums);
         }
@@ -262,6 +257,21 @@ final class ShallowConvolution {
     c9.intoArray(y, at + 9 * L);
     c10.intoArray(y, at + 10 * L);
     c11.intoArray(y, at + 11 * L);
+  }
+
+  /**
+   * {@code sums[biasRow + j ...] += g[i + j ...]} for every cycle {@code i} of the grid's {@code floats}, in
+   * increasing {@code i}. A method of its own, not a loop in the chunk's lambda, so that C2 compiles its vectors
+   * whatever it decides about the lambda (see {@link MicroKernel}).
+   */
+  static void biasPass(int floats, float[] g, float[] sums, int biasRow) {
+    int cycleFloats = CYCLE * L;
+    for (int i = 0; i < floats; i += cycleFloats) {
+      for (int j = 0; j < cycleFloats; j += L) {
+        FloatVector.fromArray(SPECIES, g, i + j).add(FloatVector.fromArray(SPECIES, sums, biasRow + j))
+            .intoArray(sums, biasRow + j);
+      }
+    }
   }
 
   /**
