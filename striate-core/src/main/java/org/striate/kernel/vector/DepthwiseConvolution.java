@@ -109,6 +109,7 @@ final class DepthwiseConvolution {
       // Sums over all images, pixel by pixel: each image is read once (a tap-by-tap order re-read it from memory
       // once per tap and ran at 8 GFLOP/s). Row t of sums is tap t, row taps the bias.
       float[] sums = new float[(taps + 1) * c];
+      float[] lanes = new float[L];
       for (int n = 0; n < batch; n++) {
         float[] src = plan.source(input, n, buffers.apply(plan.sourceImage));
         int base = plan.sourceBase(n);
@@ -116,7 +117,8 @@ final class DepthwiseConvolution {
           int w = base + plan.windows[q];
           int o = n * plan.outImage + q * c;
           for (int ch = c0; ch < vectorEnd; ch += L) {
-            FloatVector g = VectorElementwise.derivative(f, alpha, output, output, gradOutput, o + ch);
+            VectorElementwise.derivative(f, alpha, output, output, gradOutput, o + ch, lanes, 0);
+            FloatVector g = FloatVector.fromArray(SPECIES, lanes, 0);
             for (int t = 0; t < taps; t++) {
               int at = t * c + ch;
               FloatVector.fromArray(SPECIES, src, w + plan.taps[t] + ch)

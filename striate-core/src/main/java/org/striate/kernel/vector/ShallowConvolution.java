@@ -200,7 +200,7 @@ final class ShallowConvolution {
       int to = oh * gridRow;
       int i = 0;
       for (; i + L <= rowFloats; i += L) {
-        VectorElementwise.derivative(f, alpha, output, output, gradOutput, from + i).intoArray(gradGrid, to + i);
+        VectorElementwise.derivative(f, alpha, output, output, gradOutput, from + i, gradGrid, to + i);
       }
       for (; i < rowFloats; i++) {
         gradGrid[to + i] = TileMerge.gradient(gradOutput, f, alpha, output, from + i);

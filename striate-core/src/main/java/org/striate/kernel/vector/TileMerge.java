@@ -173,7 +173,7 @@ final class TileMerge {
     if (liveCols == cols) {
       for (int v = 0; v < cols; v += L) {
         for (int r = 0; r < rows; r++) {
-          VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld + v).intoArray(packed, r * cols + v);
+          VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld + v, packed, r * cols + v);
         }
         if (sums != null) {
           addColumnTotals(packed, rows, cols, v, L, sums, sumsAt + v);
@@ -188,8 +188,8 @@ final class TileMerge {
       FloatVector zero = FloatVector.zero(SPECIES);
       int r = 0;
       for (; r < rows && s + r * ld + L <= src.length; r++) {
-        zero.blend(VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld), live)
-            .intoArray(packed, r * cols);
+        VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld, packed, r * cols);
+        zero.blend(FloatVector.fromArray(SPECIES, packed, r * cols), live).intoArray(packed, r * cols);
       }
       for (; r < rows; r++) {
         for (int j = 0; j < L; j++) {

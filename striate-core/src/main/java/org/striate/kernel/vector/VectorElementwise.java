@@ -66,7 +66,7 @@ final class VectorElementwise {
       }
       int i = from;
       for (int end = from + (to - from) / L * L; i < end; i += L) {
-        derivative(f, alpha, x, y, gradY, i).intoArray(gradX, i);
+        derivative(f, alpha, x, y, gradY, i, gradX, i);
       }
       for (; i < to; i++) {
         gradX[i] = derivative(f, alpha, x[i], y[i], gradY[i]);
@@ -74,28 +74,39 @@ final class VectorElementwise {
     });
   }
 
-  /** {@code f'(x) * gradY} at lanes {@code [i, i + L)}, from {@code x} or {@code y} as {@link Pointwise} says. */
-  static FloatVector derivative(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, int i) {
+  /**
+   * {@code out[o ...] = f'(x) * gradY} at lanes {@code [i, i + L)}, from {@code x} or {@code y} as {@link Pointwise}
+   * says. It stores its vector rather than returning it: a vector that crosses a call C2 did not inline is boxed,
+   * and whether C2 inlines this method depends on the order it compiles things in. When it did not (1 in about 7
+   * lenet5 bench runs; always with {@code -XX:CompileCommand=dontinline} on the method), training allocated 4,892
+   * KiB a step.
+   */
+  static void derivative(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, int i, float[] out, int o) {
     FloatVector g = FloatVector.fromArray(SPECIES, gradY, i);
     switch (f) {
       case RELU:
-        return FloatVector.zero(SPECIES).blend(g, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
+        g = FloatVector.zero(SPECIES).blend(g, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
+        break;
       case LEAKY_RELU:
-        return g.mul(alpha).blend(g, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
+        g = g.mul(alpha).blend(g, FloatVector.fromArray(SPECIES, x, i).compare(VectorOperators.GT, 0f));
+        break;
       case SIGMOID: {
         FloatVector yv = FloatVector.fromArray(SPECIES, y, i);
-        return g.mul(yv).mul(yv.neg().add(1f));
+        g = g.mul(yv).mul(yv.neg().add(1f));
+        break;
       }
       case TANH: {
         FloatVector yv = FloatVector.fromArray(SPECIES, y, i);
-        return g.mul(yv.mul(yv).neg().add(1f));
+        g = g.mul(yv.mul(yv).neg().add(1f));
+        break;
       }
       default:
-        return g;
+        break;
     }
+    g.intoArray(out, o);
   }
 
-  /** The scalar {@link #derivative(Pointwise, float, float[], float[], float[], int)}, as the scalar kernels. */
+  /** The scalar {@link #derivative(Pointwise, float, float[], float[], float[], int, float[], int)}. */
   static float derivative(Pointwise f, float alpha, float x, float y, float gradY) {
     switch (f) {
       case RELU:
