@@ -50,7 +50,10 @@ final class DepthwiseConvolution {
               acc = FloatVector.fromArray(SPECIES, src, w + plan.taps[t] + ch)
                   .fma(FloatVector.fromArray(SPECIES, weight, t * c + ch), acc);
             }
-            TileMerge.activate(acc, f, alpha).intoArray(output, o + ch);
+            acc.intoArray(output, o + ch);
+            if (f != Pointwise.IDENTITY) {
+              TileMerge.activate(output, o + ch, null, 0, f, alpha, output, o + ch);
+            }
           }
           for (; ch < c; ch++) {
             float acc = bias == null ? 0f : bias[ch];

@@ -47,7 +47,7 @@ final class VectorElementwise {
       }
       int i = from;
       for (int end = from + (to - from) / L * L; i < end; i += L) {
-        TileMerge.activate(FloatVector.fromArray(SPECIES, x, i), f, alpha).intoArray(y, i);
+        TileMerge.activate(x, i, null, 0, f, alpha, y, i);
       }
       for (; i < to; i++) {
         y[i] = TileMerge.activate(x[i], f, alpha);
