@@ -28,13 +28,13 @@ final class TileMerge {
   static void store(float[] tile, int cols, int liveRows, int liveCols, float[] bias, int biasAt, Pointwise f,
       float alpha, float[] out, int o, int ld) {
     boolean full = liveCols == cols;
+    // a full tile goes straight to out; a partial one is finished in place
+    float[] dst = full ? out : tile;
+    int d0 = full ? o : 0;
+    int dld = full ? ld : cols;
     for (int v = 0; v < cols; v += L) {
       for (int r = 0; r < liveRows; r++) {
-        if (full) {
-          activate(tile, r * cols + v, bias, biasAt + v, f, alpha, out, o + r * ld + v);
-        } else {
-          activate(tile, r * cols + v, bias, biasAt + v, f, alpha, tile, r * cols + v);
-        }
+        activate(tile, r * cols + v, bias, biasAt + v, f, alpha, dst, d0 + r * dld + v);
       }
     }
     if (!full) {
