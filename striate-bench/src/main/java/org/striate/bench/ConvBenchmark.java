@@ -26,7 +26,7 @@ import org.striate.kernel.Kernels;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
 public class ConvBenchmark {
   /** What one op computes. */
   public enum Pass { FORWARD, BACKWARD_INPUT, BACKWARD_WEIGHT }

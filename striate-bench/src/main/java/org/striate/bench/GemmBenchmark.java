@@ -25,7 +25,7 @@ import org.striate.kernel.Kernels;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
 public class GemmBenchmark {
   @Param({"256", "512", "1024"}) public int size;
   @Param({"1", "2"}) public int threads;

@@ -134,14 +134,14 @@ final class ConvPlan {
 
   /**
    * Group {@code g}'s block of the weight, seen as a {@code K x coutg} matrix, in slivers of {@code cols}
-   * columns: element {@code (p, s * cols + j)} at {@code ((g * slivers + s) * K + p) * cols + j}, zero past
+   * columns: element {@code (p, s * cols + j)} at {@code at + ((g * slivers + s) * K + p) * cols + j}, zero past
    * {@code coutg}.
    */
-  float[] packWeight(float[] weight, int cols, int slivers, float[] packed) {
+  float[] packWeight(float[] weight, int cols, int slivers, float[] packed, int at) {
     for (int g = 0; g < groups; g++) {
       for (int s = 0; s < slivers; s++) {
         int live = Math.min(cols, coutg - s * cols);
-        int dst = (g * slivers + s) * k * cols;
+        int dst = at + (g * slivers + s) * k * cols;
         for (int p = 0; p < k; p++, dst += cols) {
           System.arraycopy(weight, p * cout + g * coutg + s * cols, packed, dst, live);
           Arrays.fill(packed, dst + live, dst + cols, 0f);
@@ -199,14 +199,15 @@ final class ConvPlan {
   /**
    * Group {@code g}'s block of the weight transposed, a {@code coutg x K} matrix, in slivers of {@code span <=
    * cols} of its columns, each padded to {@code cols} ({@code lastCols <= cols} for the last): element {@code (o,
-   * s * span + j)} at {@code ((g * slivers + s) * coutg + o) * cols + j} ({@code o * lastCols + j} for the last),
-   * zero for {@code j} past the sliver's live columns.
+   * s * span + j)} at {@code at + ((g * slivers + s) * coutg + o) * cols + j} ({@code o * lastCols + j} for the
+   * last), zero for {@code j} past the sliver's live columns.
    */
-  float[] packWeightTransposed(float[] weight, int cols, int span, int slivers, int lastCols, float[] packed) {
+  float[] packWeightTransposed(float[] weight, int cols, int span, int slivers, int lastCols, float[] packed,
+      int at) {
     for (int g = 0; g < groups; g++) {
       for (int s = 0; s < slivers; s++) {
         int live = Math.min(span, k - s * span);
-        int base = (g * slivers + s) * coutg * cols;
+        int base = at + (g * slivers + s) * coutg * cols;
         int stride = s == slivers - 1 ? lastCols : cols;
         for (int o = 0; o < coutg; o++) {
           int dst = base + o * stride;

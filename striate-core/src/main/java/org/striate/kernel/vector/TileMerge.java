@@ -168,21 +168,21 @@ final class TileMerge {
   /**
    * Packs rows {@code [0, rows)} of a row-major matrix taken back through {@code f} ({@code f'(y) * src}, with
    * {@code y} at the same places in {@code output}; see {@link VectorElementwise#derivative}; for the identity
-   * {@code output} may be null) as one sliver {@code packed[r * cols + j]} ({@code src[s + r * ld + j]}, {@code j <
-   * liveCols}), zero past {@code liveCols}; when {@code sums} is not null, also adds each column's total over these
-   * rows (formed in row order from zero) to {@code sums[sumsAt + j]}.
+   * {@code output} may be null) as one sliver {@code packed[at + r * cols + j]} ({@code src[s + r * ld + j]},
+   * {@code j < liveCols}), zero past {@code liveCols}; when {@code sums} is not null, also adds each column's total
+   * over these rows (formed in row order from zero) to {@code sums[sumsAt + j]}.
    */
   static void packRows(float[] src, Pointwise f, float alpha, float[] output, int s, int ld, int rows, int cols,
-      int liveCols, float[] packed, float[] sums, int sumsAt) {
+      int liveCols, float[] packed, int at, float[] sums, int sumsAt) {
     // The column totals come after, from the packed rows, in a loop of their own: a vector total carried through
     // this loop was sometimes boxed by C2 (lenet5's first-layer weight gradient then took 3.2 ms instead of 1.2).
     if (liveCols == cols) {
       for (int v = 0; v < cols; v += L) {
         for (int r = 0; r < rows; r++) {
-          VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld + v, packed, r * cols + v);
+          VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld + v, packed, at + r * cols + v);
         }
         if (sums != null) {
-          addColumnTotals(packed, rows, cols, v, L, sums, sumsAt + v);
+          addColumnTotals(packed, at, rows, cols, v, L, sums, sumsAt + v);
         }
       }
       return;
@@ -194,30 +194,30 @@ final class TileMerge {
       FloatVector zero = FloatVector.zero(SPECIES);
       int r = 0;
       for (; r < rows && s + r * ld + L <= src.length; r++) {
-        VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld, packed, r * cols);
-        zero.blend(FloatVector.fromArray(SPECIES, packed, r * cols), live).intoArray(packed, r * cols);
+        VectorElementwise.derivative(f, alpha, output, output, src, s + r * ld, packed, at + r * cols);
+        zero.blend(FloatVector.fromArray(SPECIES, packed, at + r * cols), live).intoArray(packed, at + r * cols);
       }
       for (; r < rows; r++) {
         for (int j = 0; j < L; j++) {
-          packed[r * cols + j] = j < liveCols ? gradient(src, f, alpha, output, s + r * ld + j) : 0f;
+          packed[at + r * cols + j] = j < liveCols ? gradient(src, f, alpha, output, s + r * ld + j) : 0f;
         }
       }
       if (sums != null) {
-        addColumnTotals(packed, rows, cols, 0, liveCols, sums, sumsAt);
+        addColumnTotals(packed, at, rows, cols, 0, liveCols, sums, sumsAt);
       }
       return;
     }
     for (int r = 0; r < rows; r++) {
-      for (int j = 0, from = s + r * ld, to = r * cols; j < liveCols; j++) {
+      for (int j = 0, from = s + r * ld, to = at + r * cols; j < liveCols; j++) {
         packed[to + j] = gradient(src, f, alpha, output, from + j);
       }
-      Arrays.fill(packed, r * cols + liveCols, (r + 1) * cols, 0f);
+      Arrays.fill(packed, at + r * cols + liveCols, at + (r + 1) * cols, 0f);
     }
     if (sums != null) {
       for (int j = 0; j < liveCols; j++) {
         float total = 0f;
         for (int r = 0; r < rows; r++) {
-          total += packed[r * cols + j];
+          total += packed[at + r * cols + j];
         }
         sums[sumsAt + j] = total + sums[sumsAt + j];
       }
@@ -226,12 +226,13 @@ final class TileMerge {
 
   /**
    * Adds to {@code sums[at + j]}, {@code j < lanes}, the total of column {@code v + j} over {@code rows} packed
-   * rows of {@code cols} floats, formed lane by lane in row order from zero.
+   * rows of {@code cols} floats from {@code packed[from]} on, formed lane by lane in row order from zero.
    */
-  private static void addColumnTotals(float[] packed, int rows, int cols, int v, int lanes, float[] sums, int at) {
+  private static void addColumnTotals(float[] packed, int from, int rows, int cols, int v, int lanes, float[] sums,
+      int at) {
     FloatVector total = FloatVector.zero(SPECIES);
     for (int r = 0; r < rows; r++) {
-      total = total.add(FloatVector.fromArray(SPECIES, packed, r * cols + v));
+      total = total.add(FloatVector.fromArray(SPECIES, packed, from + r * cols + v));
     }
     if (lanes == L) {
       total.add(FloatVector.fromArray(SPECIES, sums, at)).intoArray(sums, at);

@@ -6,6 +6,7 @@ import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
+import static org.striate.kernel.vector.PanelAlignment.LEAD;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -107,7 +108,7 @@ final class VectorConvolution {
     int rowsPer = ConvMicroKernel.rows(cols);
     int slivers = ceilDiv(plan.coutg, cols);
     float[] packed = plan.packWeight(weight, cols, slivers,
-        scratch.get().packedWeight(plan.groups * slivers * plan.k * cols));
+        scratch.get().packedWeight(LEAD + plan.groups * slivers * plan.k * cols), LEAD);
     // A narrow product of one group is one sliver whose rows are rows of the output: its tiles come compact.
     boolean compact = cols == NARROW_COLS && plan.groups == 1;
     float[] packedBias = compact ? plan.repeatBias(bias, rowsPer) : plan.packBias(bias, cols, slivers);
@@ -122,7 +123,7 @@ final class VectorConvolution {
         int base = plan.sourceBase(n);
         for (int g = 0; g < plan.groups; g++) {
           for (int sl = 0; sl < slivers; sl++) {
-            int bi = (g * slivers + sl) * plan.k * cols;
+            int bi = LEAD + (g * slivers + sl) * plan.k * cols;
             int chan = g * plan.coutg + sl * cols;
             int liveCols = Math.min(cols, plan.coutg - sl * cols);
             for (int t = t0; t < t1; t++) {
@@ -165,7 +166,7 @@ final class VectorConvolution {
     int slivers = ceilDiv(plan.k, span);
     int lastCols = lastSliverColumns(plan, cols);
     float[] packed = plan.packWeightTransposed(weight, cols, span, slivers, lastCols,
-        scratch.get().packedWeight(plan.groups * slivers * plan.coutg * cols));
+        scratch.get().packedWeight(LEAD + plan.groups * slivers * plan.coutg * cols), LEAD);
     int[] outRows = ConvPlan.rowOffsets(plan.pixels, plan.cout);
     int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
     boolean[] contiguous = plan.contiguousChunks(span, cols, L);
@@ -180,7 +181,7 @@ final class VectorConvolution {
         for (int g = 0; g < plan.groups; g++) {
           int ai = n * plan.outImage + g * plan.coutg;
           for (int sl = 0; sl < slivers; sl++) {
-            int bi = (g * slivers + sl) * plan.coutg * cols;
+            int bi = LEAD + (g * slivers + sl) * plan.coutg * cols;
             int liveCols = Math.min(span, plan.k - sl * span);
             int sc = sl == slivers - 1 ? lastCols : cols;
             for (int t = 0; t < tiles; t++) {
@@ -256,7 +257,7 @@ final class VectorConvolution {
     float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
     run(batch, macs, (chunk, from, to) -> {
       ConvScratch s = scratch.get();
-      float[] packed = s.packedBlock(depthBlock * cols);
+      float[] packed = s.packedBlock(LEAD + depthBlock * cols);
       float[] gw = weightParts[chunk];
       Arrays.fill(gw, 0, spec.weightSize(), 0f);
       float[] gb = gradBias == null ? null : biasParts[chunk];
@@ -273,12 +274,12 @@ final class VectorConvolution {
               int chan = g * plan.coutg + sl * cols;
               int liveCols = Math.min(cols, plan.coutg - sl * cols);
               TileMerge.packRows(gradOutput, f, alpha, output, n * plan.outImage + p0 * plan.cout + chan, plan.cout,
-                  depth, cols, liveCols, packed, gb, chan);
+                  depth, cols, liveCols, packed, LEAD, gb, chan);
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 int liveRows = Math.min(rowsPer, plan.k - k0);
                 ConvMicroKernel.tile(cols, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
-                    0, s.tile, compact ? plan.coutg : cols);
+                    LEAD, s.tile, compact ? plan.coutg : cols);
                 if (compact) {
                   TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);
                 } else {
