@@ -186,7 +186,11 @@ final class VectorConvolution {
             int sc = sl == slivers - 1 ? lastCols : cols;
             for (int t = 0; t < tiles; t++) {
               int q0 = t * rowsPer;
-              ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
+              if (sc == WIDER_COLS) {
+                ConvMicroKernel.widerLinear(plan.coutg, gradOutput, ai, outRows, q0, packed, bi, s.tile);
+              } else {
+                ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
+              }
               TileMerge.scatter(s.tile, sc, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
                   base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
             }
