@@ -22,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 5
  * x 64} ({@link #wider}, 20 accumulators, for products whose columns come in whole multiples of 64). The wider
  * tile makes 9 loads (4 vectors of {@code B}, 5 broadcasts of {@code A}) for 20 multiply-adds, the wide one 8
- * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts).
+ * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts; {@link
+ * PanelAlignment} keeps {@code B}'s loads on lines where the JVM lets it). {@link #widerLinear} is {@link #wider}
+ * for a {@code depth} table that counts 0, 1, 2, ..., read without the table.
  *
  * <p>Why 5 rows and not 6: a {@code 6 x 64} tile needs 29 of the 32 vector registers, and its loop also needs more
  * integer registers than x86 has, which C2 parks in vector registers. Whether it then fits depends on the profile C2
