@@ -79,6 +79,28 @@ final class ConvPlan {
   }
 
   /**
+   * Into {@code buffer[0, count)}: the window offsets of rows {@code f0, f0 + 1, ...} of the whole batch's output
+   * pixels, row {@code f = n * pixels + q} at {@code n * inImage + windows[q]}, rows from {@code rows} on repeating
+   * the last as the tables' padding does. For inputs read in place ({@code !framed}) only.
+   */
+  int[] batchWindows(int f0, int count, int rows, int[] buffer) {
+    int f = Math.min(f0, rows - 1);
+    int n = f / pixels;
+    int q = f - n * pixels;
+    for (int r = 0; r < count; r++) {
+      buffer[r] = n * inImage + windows[q];
+      if (f + 1 < rows) {
+        f++;
+        if (++q == pixels) {
+          q = 0;
+          n++;
+        }
+      }
+    }
+    return buffer;
+  }
+
+  /**
    * The source image of image {@code n} of {@code input}: {@code input} itself, or {@code buffer} (of at least
    * {@link #sourceImage} floats) holding its framed copy. Its first float is at {@link #sourceBase}.
    */

@@ -13,6 +13,8 @@ import java.util.Arrays;
 final class ConvScratch {
   final float[] tile =
       new float[Math.max(WIDER_ROWS * WIDER_COLS, Math.max(WIDE_ROWS * WIDE_COLS, NARROW_ROWS * NARROW_COLS))];
+  /** Window offsets of one tile's rows, for tiles that run across images ({@link ConvPlan#batchWindows}). */
+  final int[] windows = new int[Math.max(WIDER_ROWS, Math.max(WIDE_ROWS, NARROW_ROWS))];
   private float[] source = new float[0];
   private float[] packedWeight = new float[0];
   private float[] packedBlock = new float[0];
