@@ -63,13 +63,6 @@ import org.striate.tensor.Padding;
 final class VectorConvolution {
   /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
   static final long MIN_PARALLEL_MACS = 1L << 22;
-  /**
-   * The shallowest products whose forward tiles run across images (see {@link #forward}): there a tile's row
-   * offsets are worked out per tile, which costs more than the rows it saves on shallow products. Measured in one
-   * JVM, alternating, one core: mnist-convnet's second layer (K = 288, 121 pixels in tiles of 5) 2% faster,
-   * lenet5's second (K = 150, 100 pixels in tiles of 12) 6% faster, mnist-convnet's first (K = 9) 13% slower.
-   */
-  static final int ACROSS_MIN_DEPTH = 64;
   /** The fewest input channels for which the input gradient runs as a forward convolution ({@link #adjointForward}). */
   static final int ADJOINT_MIN_CHANNELS = 64;
   /**
@@ -120,17 +113,22 @@ final class VectorConvolution {
     boolean compact = cols == NARROW_COLS && plan.groups == 1;
     float[] packedBias = compact ? plan.repeatBias(bias, rowsPer) : plan.packBias(bias, cols, slivers);
     // Images read in place lie one after another, so a tile may run on into the next image: one partial tile for
-    // the batch instead of one per image. Each output is the same sum either way. See ACROSS_MIN_DEPTH.
-    boolean acrossImages = plan.k >= ACROSS_MIN_DEPTH && !plan.framed && plan.pixels % rowsPer != 0;
+    // the batch instead of one per image, and each output the same sum. Measured in one JVM, alternating, one
+    // core: mnist-convnet's second layer (121 pixels in tiles of 5) 2.0-3.2% faster, lenet5's second (100 in
+    // tiles of 12) 6.8%, mnist-convnet's first (676 in tiles of 6) no change. The input gradient gained nothing
+    // this way (same harness), and scatters image by image.
+    boolean acrossImages = !plan.framed && plan.pixels % rowsPer != 0;
     int images = acrossImages ? 1 : batch;
     int rows = acrossImages ? batch * plan.pixels : plan.pixels;
     int tiles = ceilDiv(rows, rowsPer);
+    int imageTiles = ceilDiv(plan.pixels, rowsPer);
     run(images * tiles, batch * spec.macs(), (chunk, from, to) -> {
       ConvScratch s = scratch.get();
       for (int u = from; u < to; ) {
         int n = u / tiles;
         int t0 = u % tiles;
-        int t1 = Math.min(tiles, t0 + to - u);
+        // blocks of an image's worth of tiles, so that the slivers after the first find the rows in cache
+        int t1 = Math.min(Math.min(tiles, t0 + to - u), (t0 / imageTiles + 1) * imageTiles);
         float[] src = plan.source(input, n, s.source(plan.sourceImage));
         int base = plan.sourceBase(n);
         for (int g = 0; g < plan.groups; g++) {
@@ -142,9 +140,13 @@ final class VectorConvolution {
               int q0 = t * rowsPer;
               int o = n * plan.outImage + q0 * plan.cout + chan;
               int liveRows = Math.min(rowsPer, rows - q0);
-              int[] windows = acrossImages ? plan.batchWindows(q0, rowsPer, rows, s.windows) : plan.windows;
-              ConvMicroKernel.tile(cols, plan.k, src, base + g * plan.cg, windows, acrossImages ? 0 : q0, plan.taps, 0,
-                  packed, bi, s.tile, compact ? plan.coutg : cols);
+              // only a tile that runs into the next image needs its own table of offsets
+              int q = q0 % plan.pixels;
+              boolean inside = !acrossImages || q + rowsPer <= plan.pixels;
+              int[] windows = inside ? plan.windows : plan.batchWindows(q0, rowsPer, rows, s.windows);
+              int at = base + g * plan.cg + (inside ? q0 / plan.pixels * plan.inImage : 0);
+              ConvMicroKernel.tile(cols, plan.k, src, at, windows, inside ? q : 0, plan.taps, 0, packed, bi, s.tile,
+                  compact ? plan.coutg : cols);
               if (compact) {
                 TileMerge.storeCompact(s.tile, 0, liveRows * plan.coutg, packedBias, f, alpha, output, o);
               } else {

@@ -60,9 +60,10 @@ class VectorConvolutionTest {
       new Case(1, 7, 5, 3, 128, 1, 3, 3, 2, 1, 1, 1, Padding.VALID), // two slivers of 64
       new Case(2, 3, 13, 4, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 11 pixels: a tile of 5 reads rows 10 to 14
       new Case(3, 9, 8, 16, 20, 1, 2, 2, 2, 2, 1, 1, Padding.SAME), // K = 64: the input gradient's product
-      // forward tiles that run on into the next image: unframed, K >= 64, pixels not a multiple of the tile rows
+      // forward tiles that run on into the next image: unframed, pixels not a multiple of the tile rows
       new Case(3, 5, 6, 8, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 12 pixels in tiles of 5 (wider)
       new Case(3, 5, 5, 8, 40, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 9 pixels in tiles of 6, two slivers
+      new Case(3, 5, 4, 32, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 6 pixels: most tiles cross
       // one input channel and fewer filters than lanes, as in first layers
       new Case(3, 7, 5, 1, 1, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 3 output pixels a row
       new Case(2, 9, 18, 1, 8, 1, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1)), // 17 a row, stride (2, 1)
