@@ -176,7 +176,6 @@ final class VectorConvolution {
       return;
     }
     int cols = inputGradientColumns(plan);
-    int rowsPer = ConvMicroKernel.rows(cols);
     int span = plan.sliverSpan(cols);
     int slivers = ceilDiv(plan.k, span);
     int lastCols = lastSliverColumns(plan, cols);
@@ -186,7 +185,6 @@ final class VectorConvolution {
     int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
     boolean[] contiguous = plan.contiguousChunks(span, cols, L);
     int chunksPerSliver = cols / L;
-    int tiles = ceilDiv(plan.pixels, rowsPer);
     run(batch, batch * spec.macs(), (chunk, from, to) -> {
       ConvScratch s = scratch.get();
       for (int n = from; n < to; n++) {
@@ -199,14 +197,15 @@ final class VectorConvolution {
             int bi = LEAD + (g * slivers + sl) * plan.coutg * cols;
             int liveCols = Math.min(span, plan.k - sl * span);
             int sc = sl == slivers - 1 ? lastCols : cols;
-            for (int t = 0; t < tiles; t++) {
-              int q0 = t * rowsPer;
+            // the last sliver's kernel may take another number of rows (6 for 32 columns, 5 for 64)
+            int tileRows = ConvMicroKernel.rows(sc);
+            for (int q0 = 0; q0 < plan.pixels; q0 += tileRows) {
               if (sc == WIDER_COLS) {
                 ConvMicroKernel.widerLinear(plan.coutg, gradOutput, ai, outRows, q0, packed, bi, s.tile);
               } else {
                 ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
               }
-              TileMerge.scatter(s.tile, sc, Math.min(rowsPer, plan.pixels - q0), liveCols, target,
+              TileMerge.scatter(s.tile, sc, Math.min(tileRows, plan.pixels - q0), liveCols, target,
                   base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
             }
           }
