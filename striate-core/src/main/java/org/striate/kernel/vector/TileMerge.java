@@ -2,6 +2,7 @@ package org.striate.kernel.vector;
 
 import static org.striate.kernel.vector.ConvMicroKernel.L;
 import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -131,6 +132,49 @@ final class TileMerge {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Whether a sliver's tiles may go through {@link #scatterPairs}: 64 live columns that are two taps of {@code 2 *
+   * L} channels each, each contiguous, the second one pixel to the right of the first.
+   */
+  static boolean pairs(ConvPlan plan, int cols, int liveCols, int k0) {
+    int[] taps = plan.taps;
+    return cols == WIDER_COLS && liveCols == WIDER_COLS && plan.cg == 2 * L && taps[k0 + 2 * L] - taps[k0] == plan.cg
+        && taps[k0 + 2 * L - 1] - taps[k0] == 2 * L - 1 && taps[k0 + 4 * L - 1] - taps[k0 + 2 * L] == 2 * L - 1;
+  }
+
+  /**
+   * {@link #scatter} for a tile that {@link #pairs} accepts: row {@code r}'s second tap and row {@code r + 1}'s
+   * first land on the same floats when the two output pixels are neighbours, and are then summed in registers and
+   * added once, so a tile of 5 rows takes 12 vector additions into the input instead of 20 (mnist-convnet's second
+   * layer: 3 of its 4 slivers of 64 columns; in one JVM alternating, one core, the input gradient 2.6-3.3%
+   * faster). Each input float still takes its terms in an order fixed by the sizes.
+   */
+  static void scatterPairs(float[] tile, int liveRows, float[] target, int base, int[] windows, int q0, int[] taps,
+      int k0) {
+    for (int c = 0; c < 2 * L; c += L) {
+      int first = taps[k0] + c;
+      int second = taps[k0 + 2 * L] + c;
+      FloatVector pending = FloatVector.fromArray(SPECIES, tile, 2 * L + c);
+      int pendingAt = base + windows[q0] + second;
+      FloatVector v = FloatVector.fromArray(SPECIES, tile, c);
+      int at = base + windows[q0] + first;
+      v.add(FloatVector.fromArray(SPECIES, target, at)).intoArray(target, at);
+      for (int r = 1; r < liveRows; r++) {
+        at = base + windows[q0 + r] + first;
+        v = FloatVector.fromArray(SPECIES, tile, r * WIDER_COLS + c);
+        if (pendingAt == at) {
+          v = pending.add(v);
+        } else {
+          pending.add(FloatVector.fromArray(SPECIES, target, pendingAt)).intoArray(target, pendingAt);
+        }
+        v.add(FloatVector.fromArray(SPECIES, target, at)).intoArray(target, at);
+        pending = FloatVector.fromArray(SPECIES, tile, r * WIDER_COLS + 2 * L + c);
+        pendingAt = base + windows[q0 + r] + second;
+      }
+      pending.add(FloatVector.fromArray(SPECIES, target, pendingAt)).intoArray(target, pendingAt);
     }
   }
 

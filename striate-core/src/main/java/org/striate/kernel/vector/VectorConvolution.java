@@ -199,14 +199,20 @@ final class VectorConvolution {
             int sc = sl == slivers - 1 ? lastCols : cols;
             // the last sliver's kernel may take another number of rows (6 for 32 columns, 5 for 64)
             int tileRows = ConvMicroKernel.rows(sc);
+            boolean pairs = TileMerge.pairs(plan, sc, liveCols, sl * span);
             for (int q0 = 0; q0 < plan.pixels; q0 += tileRows) {
               if (sc == WIDER_COLS) {
                 ConvMicroKernel.widerLinear(plan.coutg, gradOutput, ai, outRows, q0, packed, bi, s.tile);
               } else {
                 ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
               }
-              TileMerge.scatter(s.tile, sc, Math.min(tileRows, plan.pixels - q0), liveCols, target,
-                  base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
+              if (pairs) {
+                TileMerge.scatterPairs(s.tile, Math.min(tileRows, plan.pixels - q0), target, base + g * plan.cg,
+                    plan.windows, q0, plan.taps, sl * span);
+              } else {
+                TileMerge.scatter(s.tile, sc, Math.min(tileRows, plan.pixels - q0), liveCols, target,
+                    base + g * plan.cg, end, plan.windows, q0, plan.taps, sl * span, contiguous, sl * chunksPerSliver);
+              }
             }
           }
         }

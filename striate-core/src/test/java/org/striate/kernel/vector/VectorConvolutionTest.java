@@ -64,6 +64,8 @@ class VectorConvolutionTest {
       new Case(3, 5, 6, 8, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 12 pixels in tiles of 5 (wider)
       new Case(3, 5, 5, 8, 40, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 9 pixels in tiles of 6, two slivers
       new Case(3, 5, 4, 32, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 6 pixels: most tiles cross
+      // input gradient slivers of two taps of 32 channels, neighbours in a kernel row (TileMerge.scatterPairs)
+      new Case(2, 4, 5, 32, 8, 1, 2, 3, 1, 1, 1, 1, Padding.explicit(1, 0, 2, 1)), // framed, a 2x3 kernel
       // one input channel and fewer filters than lanes, as in first layers
       new Case(3, 7, 5, 1, 1, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 3 output pixels a row
       new Case(2, 9, 18, 1, 8, 1, 3, 2, 2, 1, 1, 2, Padding.explicit(1, 0, 2, 1)), // 17 a row, stride (2, 1)
