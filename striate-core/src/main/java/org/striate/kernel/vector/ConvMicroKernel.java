@@ -20,11 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  * 512-bit vectors run at twice the rate of 256-bit ones (measured 245 against 125 GFLOP/s on one core of the
  * test machine), so the tiles are {@code 6 x 32} ({@link #wide}, 12 accumulators), {@code 12 x 16} ({@link
  * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 5
- * x 64} ({@link #wider}, 20 accumulators, for products whose columns come in whole multiples of 64). The wider
+ * x 64} ({@link WiderMicroKernel#wider}, 20 accumulators, for products whose columns come in whole multiples of 64). The wider
  * tile makes 9 loads (4 vectors of {@code B}, 5 broadcasts of {@code A}) for 20 multiply-adds, the wide one 8
  * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts; {@link
- * PanelAlignment} keeps {@code B}'s loads on lines where the JVM lets it). {@link #widerLinear} is {@link #wider}
- * for a {@code depth} table that counts 0, 1, 2, ..., read without the table.
+ * PanelAlignment} keeps {@code B}'s loads on lines where the JVM lets it). {@link WiderMicroKernel} has
+ * that tile's variants.
  *
  * <p>Why 5 rows and not 6: a {@code 6 x 64} tile needs 29 of the 32 vector registers, and its loop also needs more
  * integer registers than x86 has, which C2 parks in vector registers. Whether it then fits depends on the profile C2
@@ -52,7 +52,7 @@ final class ConvMicroKernel {
   static final int WIDER_ROWS = 5;
   static final int WIDER_COLS = 4 * L;
   /**
-   * Whether {@link #wider} may run: its 20 accumulators, 4 slivers and a broadcast need 25 vector registers,
+   * Whether {@link WiderMicroKernel#wider} may run: its 20 accumulators, 4 slivers and a broadcast need 25 vector registers,
    * which AVX-512 has (32) and AVX2 does not (16).
    */
   static final boolean HAS_WIDER = SPECIES.vectorBitSize() >= 512;
@@ -91,7 +91,7 @@ final class ConvMicroKernel {
     } else if (cols == WIDE_COLS) {
       wide(kc, a, base, rows, ri, depth, di, b, bi, tile);
     } else {
-      wider(kc, a, base, rows, ri, depth, di, b, bi, tile);
+      WiderMicroKernel.wider(kc, a, base, rows, ri, depth, di, b, bi, tile);
     }
   }
 
@@ -154,174 +154,6 @@ final class ConvMicroKernel {
     c41.intoArray(tile, 4 * WIDE_COLS + L);
     c50.intoArray(tile, 5 * WIDE_COLS);
     c51.intoArray(tile, 5 * WIDE_COLS + L);
-  }
-
-  /** {@link #wide} for {@link #WIDER_COLS} columns: {@code tile[r * WIDER_COLS + j]}, {@code r < WIDER_ROWS}. */
-  static void wider(int kc, float[] a, int base, int[] rows, int ri, int[] depth, int di, float[] b, int bi,
-      float[] tile) {
-    FloatVector c00 = FloatVector.zero(SPECIES);
-    FloatVector c01 = c00;
-    FloatVector c02 = c00;
-    FloatVector c03 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c12 = c00;
-    FloatVector c13 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c22 = c00;
-    FloatVector c23 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
-    FloatVector c32 = c00;
-    FloatVector c33 = c00;
-    FloatVector c40 = c00;
-    FloatVector c41 = c00;
-    FloatVector c42 = c00;
-    FloatVector c43 = c00;
-    int a0 = base + rows[ri];
-    int a1 = base + rows[ri + 1];
-    int a2 = base + rows[ri + 2];
-    int a3 = base + rows[ri + 3];
-    int a4 = base + rows[ri + 4];
-    for (int p = 0; p < kc; p++, bi += WIDER_COLS) {
-      int q = depth[di + p];
-      FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-      FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
-      FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * L);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + q]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      c02 = x.fma(b2, c02);
-      c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(SPECIES, a[a1 + q]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      c12 = x.fma(b2, c12);
-      c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(SPECIES, a[a2 + q]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      c22 = x.fma(b2, c22);
-      c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(SPECIES, a[a3 + q]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      c32 = x.fma(b2, c32);
-      c33 = x.fma(b3, c33);
-      x = FloatVector.broadcast(SPECIES, a[a4 + q]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      c42 = x.fma(b2, c42);
-      c43 = x.fma(b3, c43);
-    }
-    c00.intoArray(tile, 0);
-    c01.intoArray(tile, L);
-    c02.intoArray(tile, 2 * L);
-    c03.intoArray(tile, 3 * L);
-    c10.intoArray(tile, WIDER_COLS);
-    c11.intoArray(tile, WIDER_COLS + L);
-    c12.intoArray(tile, WIDER_COLS + 2 * L);
-    c13.intoArray(tile, WIDER_COLS + 3 * L);
-    c20.intoArray(tile, 2 * WIDER_COLS);
-    c21.intoArray(tile, 2 * WIDER_COLS + L);
-    c22.intoArray(tile, 2 * WIDER_COLS + 2 * L);
-    c23.intoArray(tile, 2 * WIDER_COLS + 3 * L);
-    c30.intoArray(tile, 3 * WIDER_COLS);
-    c31.intoArray(tile, 3 * WIDER_COLS + L);
-    c32.intoArray(tile, 3 * WIDER_COLS + 2 * L);
-    c33.intoArray(tile, 3 * WIDER_COLS + 3 * L);
-    c40.intoArray(tile, 4 * WIDER_COLS);
-    c41.intoArray(tile, 4 * WIDER_COLS + L);
-    c42.intoArray(tile, 4 * WIDER_COLS + 2 * L);
-    c43.intoArray(tile, 4 * WIDER_COLS + 3 * L);
-  }
-
-  /**
-   * {@link #wider} for a depth table {@code depth[di + p] = p}, as in the input gradient, whose products run over
-   * the output channels of one row of {@code gradOutput}: with the broadcasts' indices linear in {@code p}, C2 checks
-   * their bounds once before the loop instead of five times a step (36 instructions a step instead of 43). The
-   * input gradient of mnist-convnet's 32 -> 64 layer, one thread, this against {@link #wider} in the same JVMs:
-   * faster in 10 of 10 JVMs, by 1.0 to 6.6% (medians of 20 alternating rounds of 50 passes each).
-   */
-  static void widerLinear(int kc, float[] a, int base, int[] rows, int ri, float[] b, int bi, float[] tile) {
-    FloatVector c00 = FloatVector.zero(SPECIES);
-    FloatVector c01 = c00;
-    FloatVector c02 = c00;
-    FloatVector c03 = c00;
-    FloatVector c10 = c00;
-    FloatVector c11 = c00;
-    FloatVector c12 = c00;
-    FloatVector c13 = c00;
-    FloatVector c20 = c00;
-    FloatVector c21 = c00;
-    FloatVector c22 = c00;
-    FloatVector c23 = c00;
-    FloatVector c30 = c00;
-    FloatVector c31 = c00;
-    FloatVector c32 = c00;
-    FloatVector c33 = c00;
-    FloatVector c40 = c00;
-    FloatVector c41 = c00;
-    FloatVector c42 = c00;
-    FloatVector c43 = c00;
-    int a0 = base + rows[ri];
-    int a1 = base + rows[ri + 1];
-    int a2 = base + rows[ri + 2];
-    int a3 = base + rows[ri + 3];
-    int a4 = base + rows[ri + 4];
-    for (int p = 0; p < kc; p++, bi += WIDER_COLS) {
-      FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
-      FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + L);
-      FloatVector b2 = FloatVector.fromArray(SPECIES, b, bi + 2 * L);
-      FloatVector b3 = FloatVector.fromArray(SPECIES, b, bi + 3 * L);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      c02 = x.fma(b2, c02);
-      c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(SPECIES, a[a1 + p]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      c12 = x.fma(b2, c12);
-      c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(SPECIES, a[a2 + p]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      c22 = x.fma(b2, c22);
-      c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(SPECIES, a[a3 + p]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      c32 = x.fma(b2, c32);
-      c33 = x.fma(b3, c33);
-      x = FloatVector.broadcast(SPECIES, a[a4 + p]);
-      c40 = x.fma(b0, c40);
-      c41 = x.fma(b1, c41);
-      c42 = x.fma(b2, c42);
-      c43 = x.fma(b3, c43);
-    }
-    c00.intoArray(tile, 0);
-    c01.intoArray(tile, L);
-    c02.intoArray(tile, 2 * L);
-    c03.intoArray(tile, 3 * L);
-    c10.intoArray(tile, WIDER_COLS);
-    c11.intoArray(tile, WIDER_COLS + L);
-    c12.intoArray(tile, WIDER_COLS + 2 * L);
-    c13.intoArray(tile, WIDER_COLS + 3 * L);
-    c20.intoArray(tile, 2 * WIDER_COLS);
-    c21.intoArray(tile, 2 * WIDER_COLS + L);
-    c22.intoArray(tile, 2 * WIDER_COLS + 2 * L);
-    c23.intoArray(tile, 2 * WIDER_COLS + 3 * L);
-    c30.intoArray(tile, 3 * WIDER_COLS);
-    c31.intoArray(tile, 3 * WIDER_COLS + L);
-    c32.intoArray(tile, 3 * WIDER_COLS + 2 * L);
-    c33.intoArray(tile, 3 * WIDER_COLS + 3 * L);
-    c40.intoArray(tile, 4 * WIDER_COLS);
-    c41.intoArray(tile, 4 * WIDER_COLS + L);
-    c42.intoArray(tile, 4 * WIDER_COLS + 2 * L);
-    c43.intoArray(tile, 4 * WIDER_COLS + 3 * L);
   }
 
   /**

@@ -265,6 +265,16 @@ final class ConvPlan {
     return contiguous;
   }
 
+  /**
+   * Whether im2col columns {@code k0} to {@code k0 + n - 1} all exist and are consecutive floats of the source
+   * (taps within one kernel row, or one tap's channels). The taps increase strictly, so a difference of {@code n -
+   * 1} means every step is 1; a run into the padding past {@link #k} must be refused first, since a jump before it
+   * can make the same difference (taps 6, 8, 9, 10 and the repeated 10).
+   */
+  boolean tapsRun(int k0, int n) {
+    return k0 + n <= k && taps[k0 + n - 1] - taps[k0] == n - 1;
+  }
+
   /** {@code 0, rowStride, 2 * rowStride, ...}: the row offsets of a row-major matrix, padded like the tables. */
   static int[] rowOffsets(int rows, int rowStride) {
     int[] offsets = new int[roundUp(rows, ROWS_MULTIPLE)];

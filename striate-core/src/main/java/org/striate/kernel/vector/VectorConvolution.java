@@ -4,6 +4,7 @@ import static org.striate.kernel.vector.ConvMicroKernel.L;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
 import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
+import static org.striate.kernel.vector.ConvMicroKernel.WIDER_ROWS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
 import static org.striate.kernel.vector.PanelAlignment.LEAD;
@@ -202,7 +203,7 @@ final class VectorConvolution {
             boolean pairs = TileMerge.pairs(plan, sc, liveCols, sl * span);
             for (int q0 = 0; q0 < plan.pixels; q0 += tileRows) {
               if (sc == WIDER_COLS) {
-                ConvMicroKernel.widerLinear(plan.coutg, gradOutput, ai, outRows, q0, packed, bi, s.tile);
+                WiderMicroKernel.widerLinear(plan.coutg, gradOutput, ai, outRows, q0, packed, bi, s.tile);
               } else {
                 ConvMicroKernel.tile(sc, plan.coutg, gradOutput, ai, outRows, q0, channels, 0, packed, bi, s.tile, sc);
               }
@@ -302,8 +303,13 @@ final class VectorConvolution {
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 int liveRows = Math.min(rowsPer, plan.k - k0);
-                ConvMicroKernel.tile(cols, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
-                    LEAD, s.tile, compact ? plan.coutg : cols);
+                if (cols == WIDER_COLS && plan.tapsRun(k0, WIDER_ROWS)) {
+                  WiderMicroKernel.widerRows(depth, src, base + g * plan.cg + plan.taps[k0], plan.windows, p0, packed,
+                      LEAD, s.tile);
+                } else {
+                  ConvMicroKernel.tile(cols, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
+                      LEAD, s.tile, compact ? plan.coutg : cols);
+                }
                 if (compact) {
                   TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);
                 } else {

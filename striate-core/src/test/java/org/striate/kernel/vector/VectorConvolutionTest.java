@@ -60,6 +60,8 @@ class VectorConvolutionTest {
       new Case(1, 7, 5, 3, 128, 1, 3, 3, 2, 1, 1, 1, Padding.VALID), // two slivers of 64
       new Case(2, 3, 13, 4, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 11 pixels: a tile of 5 reads rows 10 to 14
       new Case(3, 9, 8, 16, 20, 1, 2, 2, 2, 2, 1, 1, Padding.SAME), // K = 64: the input gradient's product
+      // weight-gradient tiles of 5 taps: whole runs of a kernel row (WiderMicroKernel.widerRows) and the others
+      new Case(2, 5, 4, 1, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // the last tile: taps 6, 8, 9, 10, then padding
       // forward tiles that run on into the next image: unframed, pixels not a multiple of the tile rows
       new Case(3, 5, 6, 8, 64, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 12 pixels in tiles of 5 (wider)
       new Case(3, 5, 5, 8, 40, 1, 3, 3, 1, 1, 1, 1, Padding.VALID), // 9 pixels in tiles of 6, two slivers
@@ -309,6 +311,11 @@ class VectorConvolutionTest {
       if (c.name.startsWith("transposed") && VectorConvolution.adjointForward(c.spec) != null) {
         seen.add("transposed adjoint");
       }
+      if (ConvMicroKernel.columns(plan.coutg) == ConvMicroKernel.WIDER_COLS && !DepthwiseConvolution.handles(c.spec)) {
+        for (int k0 = 0; k0 < plan.k; k0 += ConvMicroKernel.WIDER_ROWS) {
+          seen.add(plan.tapsRun(k0, ConvMicroKernel.WIDER_ROWS) ? "wider weight tile of one run" : "wider weight tile");
+        }
+      }
       if (ShallowConvolution.handles(c.spec)) {
         seen.add("shallow " + plan.cout);
       }
@@ -318,7 +325,8 @@ class VectorConvolutionTest {
     }
     // The wider tile exists only where the vectors are 512 bits (ConvMicroKernel.HAS_WIDER).
     List<String> wider = ConvMicroKernel.HAS_WIDER
-        ? List.of("wider-out", "wider-k", "wider-k with a wide last sliver") : List.of();
+        ? List.of("wider-out", "wider-k", "wider-k with a wide last sliver", "wider weight tile of one run",
+            "wider weight tile") : List.of();
     for (String s : wider) {
       assertTrue(seen.contains(s), "no case with " + s);
     }
