@@ -2,6 +2,7 @@ package org.striate.kernel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,8 +11,12 @@ import java.util.concurrent.locks.LockSupport;
  * chunks of nearly equal size, a partition that depends only on {@code n} and the thread count, so a body that
  * writes disjoint outputs per chunk gives the same result on every run, whichever thread runs which chunk.
  *
- * <p>The caller and {@code threads - 1} workers of this object's own take chunks in turn until none is left, so a
- * thread that the machine holds up does not hold up the loop. Workers wait for the next loop spinning for {@link
+ * <p>The caller and {@code threads - 1} workers of this object's own run the chunks. Chunk {@code c} goes first to
+ * thread {@code c} (the caller is thread 0): loops one after another over the same images then give each thread
+ * the part it wrote itself, still in its own cache. (When the chunks went to whichever thread asked first, a worker
+ * often took chunk 0 and read what the caller had written: training mnist-convnet on 2 threads, a step took 4.4% to
+ * 7.3% longer, paired medians in 3 of 3 JVMs.) A thread that finds its own chunk taken, or has none, takes any left,
+ * so a thread that the machine holds up does not hold up the loop. Workers wait for the next loop spinning for {@link
  * #SPIN_NANOS} before they sleep: a training step hands out a dozen loops a few hundred microseconds apart, and
  * waking a sleeping thread took 20-25 us each time (an executor's queue; measured on the 2-core test machine),
  * which was more than some of the loops' work.
@@ -46,7 +51,7 @@ public final class Parallel implements AutoCloseable {
     this.threads = threads;
     this.workers = new Thread[threads - 1];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new Thread(new Worker(), "striate-worker-" + (i + 1));
+      workers[i] = new Thread(new Worker(i + 1), "striate-worker-" + (i + 1));
       workers[i].setDaemon(true);
       workers[i].start();
     }
@@ -76,7 +81,7 @@ public final class Parallel implements AutoCloseable {
       for (Thread w : workers) {
         LockSupport.unpark(w);
       }
-      loop.work();
+      loop.work(0);
       loop.awaitAll();
       loop.rethrow();
     } finally {
@@ -97,13 +102,14 @@ public final class Parallel implements AutoCloseable {
     }
   }
 
-  /** One call of {@link #forRange}: its chunks go to whichever thread claims them first. */
+  /** One call of {@link #forRange}: chunk {@code c} to thread {@code c} unless another claims it first. */
   private static final class Loop {
     final int n;
     final int chunks;
     final RangeBody body;
     final Thread caller;
-    final AtomicInteger next = new AtomicInteger();
+    /** 1 once a thread has claimed the chunk. */
+    final AtomicIntegerArray claimed;
     final AtomicInteger finished = new AtomicInteger();
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     volatile boolean callerAsleep;
@@ -113,11 +119,16 @@ public final class Parallel implements AutoCloseable {
       this.chunks = chunks;
       this.body = body;
       this.caller = caller;
+      this.claimed = new AtomicIntegerArray(chunks);
     }
 
-    /** Claims and runs chunks until none is left. */
-    void work() {
-      for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+    /** Runs thread {@code self}'s own chunk if no one has claimed it, then every other chunk left, in turn. */
+    void work(int self) {
+      for (int i = 0; i < chunks; i++) {
+        int c = (self + i) % chunks;
+        if (claimed.get(c) != 0 || !claimed.compareAndSet(c, 0, 1)) {
+          continue;
+        }
         try {
           body.run(c, start(n, chunks, c), start(n, chunks, c + 1));
         } catch (Throwable t) {
@@ -160,13 +171,20 @@ public final class Parallel implements AutoCloseable {
 
   /** Joins each new loop; between loops spins for {@link #SPIN_NANOS}, then sleeps until woken. */
   private final class Worker implements Runnable {
+    /** This worker's thread number: its own chunk's. */
+    private final int self;
+
+    Worker(int self) {
+      this.self = self;
+    }
+
     @Override
     public void run() {
       Loop done = null;
       while (!closed) {
         Loop loop = current;
         if (loop != done) {
-          loop.work();
+          loop.work(self);
           done = loop;
           continue;
         }

@@ -3,6 +3,7 @@ package org.striate.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,31 @@ class ParallelTest {
             }
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Chunk c runs on thread c when every thread is free: each chunk's body waits until all have started, so no
+   * thread can run two, and which thread holds which shows the order they were offered in.
+   */
+  @Test
+  void eachThreadRunsItsOwnChunk() {
+    try (Parallel p = new Parallel(3)) {
+      for (int round = 0; round < 20; round++) {
+        String[] ranOn = new String[3];
+        AtomicInteger started = new AtomicInteger();
+        p.forRange(3, (chunk, from, to) -> {
+          ranOn[chunk] = Thread.currentThread().getName();
+          started.incrementAndGet();
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (started.get() < 3 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+        });
+        assertEquals(Thread.currentThread().getName(), ranOn[0], "round " + round);
+        assertEquals("striate-worker-1", ranOn[1], "round " + round);
+        assertEquals("striate-worker-2", ranOn[2], "round " + round);
       }
     }
   }
