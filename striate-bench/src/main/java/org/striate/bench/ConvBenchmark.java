@@ -26,7 +26,9 @@ import org.striate.kernel.Kernels;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64"})
+// the striate launcher's JVM options (see the module's README)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64",
+    "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30"})
 public class ConvBenchmark {
   /** What one op computes. */
   public enum Pass { FORWARD, BACKWARD_INPUT, BACKWARD_WEIGHT }
