@@ -19,12 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The vectors are the CPU's preferred size: on AVX-512 that is 16 floats, and the fused multiply-adds of
  * 512-bit vectors run at twice the rate of 256-bit ones (measured 245 against 125 GFLOP/s on one core of the
  * test machine), so the tiles are {@code 6 x 32} ({@link #wide}, 12 accumulators), {@code 12 x 16} ({@link
- * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 5
- * x 64} ({@link WiderMicroKernel#wider}, 20 accumulators, for products whose columns come in whole multiples of 64). The wider
- * tile makes 9 loads (4 vectors of {@code B}, 5 broadcasts of {@code A}) for 20 multiply-adds, the wide one 8
- * for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts; {@link
- * PanelAlignment} keeps {@code B}'s loads on lines where the JVM lets it). {@link WiderMicroKernel} has
- * that tile's variants.
+ * #narrow}, for products with at most 16 columns) and, where there are 32 vector registers (AVX-512), {@code 5 x
+ * 64} ({@link WiderMicroKernel#wider}, 20 accumulators, for products whose columns come in whole multiples of 64).
+ * The wider tile makes 9 loads (4 vectors of {@code B}, 5 broadcasts of {@code A}) for 20 multiply-adds, the wide
+ * one 8 for 12, which leaves room for loads that straddle cache lines (Java decides where an array starts; {@link
+ * PanelAlignment} keeps {@code B}'s loads on lines where the JVM lets it). {@link WiderMicroKernel} has that tile's
+ * variants.
  *
  * <p>Why 5 rows and not 6: a {@code 6 x 64} tile needs 29 of the 32 vector registers, and its loop also needs more
  * integer registers than x86 has, which C2 parks in vector registers. Whether it then fits depends on the profile C2
@@ -52,8 +52,8 @@ final class ConvMicroKernel {
   static final int WIDER_ROWS = 5;
   static final int WIDER_COLS = 4 * L;
   /**
-   * Whether {@link WiderMicroKernel#wider} may run: its 20 accumulators, 4 slivers and a broadcast need 25 vector registers,
-   * which AVX-512 has (32) and AVX2 does not (16).
+   * Whether {@link WiderMicroKernel#wider} may run: its 20 accumulators, 4 slivers and a broadcast need 25 vector
+   * registers, which AVX-512 has (32) and AVX2 does not (16).
    */
   static final boolean HAS_WIDER = SPECIES.vectorBitSize() >= 512;
   /**

@@ -14,8 +14,6 @@ import jdk.incubator.vector.FloatVector;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Parallel;
 import org.striate.kernel.Pointwise;
-import org.striate.tensor.ConvGeometry;
-import org.striate.tensor.Padding;
 
 /**
  * Convolution as implicit GEMM on {@link ConvMicroKernel}: the im2col matrix is never built; the kernels read
@@ -29,7 +27,7 @@ import org.striate.tensor.Padding;
  * </pre>
  *
  * From 64 input channels at stride 1, the input gradient runs instead as a forward convolution of the output
- * gradient ({@link #adjointForward}), which was faster there.
+ * gradient ({@link AdjointGradient}), which was faster there.
  *
  * <p>The weight (and, for the weight gradient, each block of the output gradient) is packed in slivers; products
  * with at most {@link ConvMicroKernel#L} columns use the narrow kernel, the others the wide one, or the wider one
@@ -64,8 +62,6 @@ import org.striate.tensor.Padding;
 final class VectorConvolution {
   /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
   static final long MIN_PARALLEL_MACS = 1L << 22;
-  /** The fewest input channels for which the input gradient runs as a forward convolution ({@link #adjointForward}). */
-  static final int ADJOINT_MIN_CHANNELS = 64;
   /**
    * Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB, and stays in a
    * 48 KiB L1 cache; blocks of {@link ConvMicroKernel#WIDER_COLS} columns take half as many pixels.
@@ -164,10 +160,10 @@ final class VectorConvolution {
 
   /** {@code gradInput} (overwritten) {@code = conv^T(gradOutput, weight)}. */
   void backwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput) {
-    ConvSpec adjoint = adjointForward(spec);
+    ConvSpec adjoint = AdjointGradient.forwardSpec(spec);
     if (adjoint != null) {
-      forward(adjoint, batch, gradOutput, flip(spec, weight, scratch.get().flipped(spec.weightSize())), null,
-          Pointwise.IDENTITY, 0f, gradInput);
+      float[] flipped = AdjointGradient.flip(spec, weight, scratch.get().flipped(spec.weightSize()));
+      forward(adjoint, batch, gradOutput, flipped, null, Pointwise.IDENTITY, 0f, gradInput);
       return;
     }
     ConvPlan plan = new ConvPlan(spec);
@@ -325,51 +321,6 @@ final class VectorConvolution {
     if (gradBias != null) {
       addInOrder(biasParts, gradBias);
     }
-  }
-
-  /**
-   * For a one-group convolution with stride 1, the forward convolution that computes its input gradient: over the
-   * output gradient, with the kernel turned half a turn and its channels swapped ({@link #flip}), and padding
-   * {@code dilation * (kernel - 1) - pad} on each side, so that every output gradient pixel an input pixel's
-   * taps reach is read. It stores its results whole instead of adding tiles onto the pixels (col2im), and sums
-   * over {@code kernelArea * outChannels} instead of {@code outChannels}. Chosen by measurement (JMH, one core):
-   * a ResNet basic block's 64 -> 64 3x3 layer ran at 178 GFLOP/s this way against 137 through col2im, but
-   * mnist-convnet's 32 -> 64 at 127 against 142 and lenet5's 6 -> 16 at 24 against 46, so it is used from {@link
-   * #ADJOINT_MIN_CHANNELS} input channels. Null when not used, or when the padding would have to be negative.
-   */
-  static ConvSpec adjointForward(ConvSpec spec) {
-    ConvGeometry g = spec.geometry();
-    if (spec.groups() != 1 || g.strideH() != 1 || g.strideW() != 1 || spec.inChannels() < ADJOINT_MIN_CHANNELS) {
-      return null;
-    }
-    int top = g.dilationH() * (g.kernelH() - 1) - g.padTop();
-    int bottom = g.dilationH() * (g.kernelH() - 1) - g.padBottom();
-    int left = g.dilationW() * (g.kernelW() - 1) - g.padLeft();
-    int right = g.dilationW() * (g.kernelW() - 1) - g.padRight();
-    if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-      return null;
-    }
-    ConvGeometry adjoint = ConvGeometry.of(g.outH(), g.outW(), g.kernelH(), g.kernelW(), 1, 1, g.dilationH(),
-        g.dilationW(), Padding.explicit(top, bottom, left, right));
-    return new ConvSpec(adjoint, spec.outChannels(), spec.inChannels(), 1);
-  }
-
-  /** {@code flipped[kh][kw][o][c] = weight[kernelH - 1 - kh][kernelW - 1 - kw][c][o]}: the adjoint's kernel. */
-  static float[] flip(ConvSpec spec, float[] weight, float[] flipped) {
-    ConvGeometry g = spec.geometry();
-    int cin = spec.inChannels();
-    int cout = spec.outChannels();
-    int area = g.kernelArea();
-    for (int t = 0; t < area; t++) {
-      int from = (area - 1 - t) * cin * cout;
-      int to = t * cout * cin;
-      for (int c = 0; c < cin; c++) {
-        for (int o = 0; o < cout; o++) {
-          flipped[to + o * cin + c] = weight[from + c * cout + o];
-        }
-      }
-    }
-    return flipped;
   }
 
   /**

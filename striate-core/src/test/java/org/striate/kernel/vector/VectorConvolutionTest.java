@@ -301,14 +301,14 @@ class VectorConvolutionTest {
       seen.add(width(ConvMicroKernel.columns(plan.coutg)) + "-out");
       int kCols = VectorConvolution.inputGradientColumns(plan);
       seen.add(width(kCols) + "-k");
-      if (VectorConvolution.adjointForward(c.spec) == null && !DepthwiseConvolution.handles(c.spec)
+      if (AdjointGradient.forwardSpec(c.spec) == null && !DepthwiseConvolution.handles(c.spec)
           && VectorConvolution.lastSliverColumns(plan, kCols) != kCols) {
         seen.add("wider-k with a wide last sliver");
       }
       seen.add(plan.framed ? "framed" : "unframed");
       seen.add(plan.groups > 1 ? (plan.cg == 1 ? "depthwise" : "grouped") : "dense");
-      seen.add(VectorConvolution.adjointForward(c.spec) != null ? "adjoint" : "col2im");
-      if (c.name.startsWith("transposed") && VectorConvolution.adjointForward(c.spec) != null) {
+      seen.add(AdjointGradient.forwardSpec(c.spec) != null ? "adjoint" : "col2im");
+      if (c.name.startsWith("transposed") && AdjointGradient.forwardSpec(c.spec) != null) {
         seen.add("transposed adjoint");
       }
       if (ConvMicroKernel.columns(plan.coutg) == ConvMicroKernel.WIDER_COLS && !DepthwiseConvolution.handles(c.spec)) {
