@@ -61,4 +61,11 @@ public final class DropoutMask {
       y[i] = x[i] * m;
     }
   }
+
+  /** Elements {@code [from, to)} of dropout's backward pass: {@code gradX[i] = gradY[i] * mask[i]}. */
+  public static void backward(float[] mask, float[] gradY, float[] gradX, int from, int to) {
+    for (int i = from; i < to; i++) {
+      gradX[i] = gradY[i] * mask[i];
+    }
+  }
 }

@@ -138,6 +138,13 @@ public interface Kernels extends AutoCloseable {
    */
   void dropoutForward(long seed, double rate, float[] x, float[] mask, float[] y, int n);
 
+  /**
+   * Dropout's backward pass: {@code gradX[i] = gradY[i] * mask[i]} for {@code i < n}, with the {@code mask} that
+   * {@link #dropoutForward} wrote; {@code gradY} and {@code gradX} may be the same array. Split like the forward
+   * pass, so each thread multiplies the part of the mask it wrote.
+   */
+  void dropoutBackward(float[] mask, float[] gradY, float[] gradX, int n);
+
   /** Softmax of each row of a {@code rows x cols} matrix, stable (the row maximum is subtracted first). */
   void softmaxRows(int rows, int cols, float[] x, float[] y);
 

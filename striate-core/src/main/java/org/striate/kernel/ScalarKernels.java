@@ -230,6 +230,15 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void dropoutBackward(float[] mask, float[] gradY, float[] gradX, int n) {
+    if (n < MIN_PARALLEL_DROPOUT) {
+      DropoutMask.backward(mask, gradY, gradX, 0, n);
+    } else {
+      parallel.forRange(n, (chunk, from, to) -> DropoutMask.backward(mask, gradY, gradX, from, to));
+    }
+  }
+
+  @Override
   public void softmaxRows(int rows, int cols, float[] x, float[] y) {
     parallel.forRange(rows, (chunk, from, to) -> {
       for (int r = from; r < to; r++) {

@@ -15,7 +15,7 @@ import org.striate.tensor.Tensor;
  * 32 bits of a SplitMix64 hash of that seed and {@code i} are at least {@code round(rate * 2^32)}, so it is
  * dropped with probability {@code round(rate * 2^32) / 2^32}, {@code rate} to within {@code 2^-33}. A training
  * step with the same seed therefore drops the same elements, whatever the kernels and their thread count;
- * backward multiplies by the mask saved in the context.
+ * backward multiplies by the mask saved in the context ({@link org.striate.kernel.Kernels#dropoutBackward}).
  */
 public final class Dropout extends Layer {
   private final double rate;
@@ -79,12 +79,8 @@ public final class Dropout extends Layer {
     if (s.mask == null) {
       return gradOutput;
     }
-    float[] g = gradOutput.data();
     Tensor gradInput = ctx.buffer(this, "gradInput", gradOutput.shape());
-    float[] dx = gradInput.data();
-    for (int i = 0; i < g.length; i++) {
-      dx[i] = g[i] * s.mask[i];
-    }
+    ctx.kernels().dropoutBackward(s.mask, gradOutput.data(), gradInput.data(), gradInput.size());
     return gradInput;
   }
 

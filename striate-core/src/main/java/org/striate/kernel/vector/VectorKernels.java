@@ -131,6 +131,11 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void dropoutBackward(float[] mask, float[] gradY, float[] gradX, int n) {
+    dropout.backward(mask, gradY, gradX, n);
+  }
+
+  @Override
   public void softmaxRows(int rows, int cols, float[] x, float[] y) {
     scalar.softmaxRows(rows, cols, x, y);
   }

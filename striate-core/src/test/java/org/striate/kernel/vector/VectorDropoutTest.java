@@ -69,6 +69,35 @@ class VectorDropoutTest {
   }
 
   @Test
+  void theBackwardPassIsTheScalarProductWithTheMask() {
+    // 600_001 is above the parallel threshold of both kernels, so it is split across threads.
+    for (int n : new int[] {0, 1, 15, 16, 17, 33, 100_003, 600_001}) {
+      float[] gradY = VectorElementwiseTest.values(n, 3);
+      float[] mask = new float[n];
+      ORACLE.dropoutForward(5, 0.4, VectorElementwiseTest.values(n, 4), mask, new float[n], n);
+      float[] expected = VectorConvolutionTest.filled(n, 7f);
+      ORACLE.dropoutBackward(mask, gradY, expected, n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(Float.floatToIntBits(gradY[i] * mask[i]), Float.floatToIntBits(expected[i]), "scalar at " + i);
+      }
+      for (int threads = 1; threads <= 3; threads++) {
+        String where = "n=" + n + " threads=" + threads;
+        try (Kernels v = new VectorKernels(threads); Parallel parallel = new Parallel(threads)) {
+          float[] gradX = VectorConvolutionTest.filled(n, 7f);
+          v.dropoutBackward(mask, gradY, gradX, n);
+          assertArrayEquals(expected, gradX, where);
+          float[] split = VectorConvolutionTest.filled(n, 7f);
+          new VectorDropout(parallel, 0).backward(mask, gradY, split, n);
+          assertArrayEquals(expected, split, where + " split even when small");
+          float[] inPlace = gradY.clone();
+          v.dropoutBackward(mask, inPlace, inPlace, n);
+          assertArrayEquals(expected, inPlace, where + " in place");
+        }
+      }
+    }
+  }
+
+  @Test
   void rejectsRatesOutsideZeroToOne() {
     try (Kernels v = new VectorKernels(1)) {
       float[] a = new float[4];
