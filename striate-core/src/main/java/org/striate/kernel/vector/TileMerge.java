@@ -140,9 +140,8 @@ final class TileMerge {
    * L} channels each, each contiguous, the second one pixel to the right of the first.
    */
   static boolean pairs(ConvPlan plan, int cols, int liveCols, int k0) {
-    int[] taps = plan.taps;
-    return cols == WIDER_COLS && liveCols == WIDER_COLS && plan.cg == 2 * L && taps[k0 + 2 * L] - taps[k0] == plan.cg
-        && taps[k0 + 2 * L - 1] - taps[k0] == 2 * L - 1 && taps[k0 + 4 * L - 1] - taps[k0 + 2 * L] == 2 * L - 1;
+    return cols == WIDER_COLS && liveCols == WIDER_COLS && plan.cg == 2 * L && plan.tapsRun(k0, 2 * L)
+        && plan.tapsRun(k0 + 2 * L, 2 * L) && plan.taps[k0 + 2 * L] - plan.taps[k0] == plan.cg;
   }
 
   /**
