@@ -1,7 +1,9 @@
 package org.striate.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -61,6 +63,59 @@ class ParallelTest {
   }
 
   @Test
+  void everyIndexRunsExactlyOnceInSpans() {
+    for (int threads = 1; threads <= 4; threads++) {
+      try (Parallel p = new Parallel(threads)) {
+        for (int n : new int[] {0, 1, 2, 3, 7, 17, 100, 1001}) {
+          AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
+          p.forSpans(n, (from, to) -> {
+            assertTrue(0 <= from && from < to && to <= n, "span [" + from + ", " + to + ") of " + n);
+            for (int i = from; i < to; i++) {
+              hits.incrementAndGet(i);
+            }
+          });
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, hits.get(i), "index " + i + " of " + n + " with " + threads + " threads");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The caller's first span waits until the worker has run one of the caller's other spans: it returns only
+   * because a free thread takes the spans left in a busy thread's block (with one chunk per thread it waited 10 s
+   * and the assertions failed).
+   */
+  @Test
+  void aFreeThreadTakesTheSpansLeftInABusyThreadsBlock() {
+    try (Parallel p = new Parallel(2)) {
+      Thread caller = Thread.currentThread();
+      for (int round = 0; round < 20; round++) {
+        int n = 2 * Parallel.SPANS_PER_BLOCK;
+        Thread[] ranOn = new Thread[n];
+        AtomicInteger workerInCallersBlock = new AtomicInteger();
+        p.forSpans(n, (from, to) -> {
+          assertEquals(from + 1, to, "one index a span");
+          ranOn[from] = Thread.currentThread();
+          if (from < n / 2 && Thread.currentThread() != caller) {
+            workerInCallersBlock.incrementAndGet();
+          }
+          long deadline = System.nanoTime() + 10_000_000_000L;
+          while (from == 0 && workerInCallersBlock.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+        });
+        assertTrue(workerInCallersBlock.get() > 0, "round " + round + ": the worker ran none of the caller's spans");
+        for (int i = n / 2; i < n; i++) {
+          assertNotEquals(caller, ranOn[i], "round " + round + ": the caller took span " + i
+              + " from the worker's block while its own was held up");
+        }
+      }
+    }
+  }
+
+  @Test
   void chunkBoundariesDependOnlyOnSizeAndCount() {
     assertEquals(0, Parallel.start(10, 3, 0));
     assertEquals(3, Parallel.start(10, 3, 1));
@@ -77,6 +132,12 @@ class ParallelTest {
         }
       }));
       assertEquals("boom in chunk 1", e.getMessage());
+      IllegalStateException s = assertThrows(IllegalStateException.class, () -> p.forSpans(100, (from, to) -> {
+        if (from <= 77 && 77 < to) {
+          throw new IllegalStateException("boom at 77");
+        }
+      }));
+      assertEquals("boom at 77", s.getMessage());
     }
   }
 
@@ -98,6 +159,21 @@ class ParallelTest {
       });
       for (int i = 0; i < hits.length(); i++) {
         assertEquals(1, hits.get(i), "nested index " + i);
+      }
+      AtomicIntegerArray spanHits = new AtomicIntegerArray(6 * 10);
+      p.forSpans(6, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          int row = i;
+          p.forSpans(10, (a, b) -> {
+            assertEquals(0, a, "a nested loop runs whole on its caller");
+            for (int j = a; j < b; j++) {
+              spanHits.incrementAndGet(row * 10 + j);
+            }
+          });
+        }
+      });
+      for (int i = 0; i < spanHits.length(); i++) {
+        assertEquals(1, spanHits.get(i), "nested span index " + i);
       }
       int callers = 4;
       AtomicIntegerArray sums = new AtomicIntegerArray(callers);

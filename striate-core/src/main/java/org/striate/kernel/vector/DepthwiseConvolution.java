@@ -34,7 +34,7 @@ final class DepthwiseConvolution {
     int taps = plan.geo.kernelArea();
     int outW = plan.geo.outW();
     int rows = plan.geo.outH();
-    run.run(batch * rows, (chunk, from, to) -> {
+    run.spans(batch * rows, (from, to) -> {
       for (int u = from; u < to; ) {
         int n = u / rows;
         int r1 = Math.min(rows, u % rows + to - u);
@@ -72,7 +72,7 @@ final class DepthwiseConvolution {
       float[] weight, float[] gradInput, IntFunction<float[]> buffers) {
     int c = plan.cout;
     int taps = plan.geo.kernelArea();
-    run.run(batch, (chunk, from, to) -> {
+    run.spans(batch, (from, to) -> {
       for (int n = from; n < to; n++) {
         float[] target = plan.target(gradInput, n, buffers.apply(plan.sourceImage));
         int base = plan.sourceBase(n);
@@ -105,7 +105,7 @@ final class DepthwiseConvolution {
       IntFunction<float[]> buffers) {
     int c = plan.cout;
     int taps = plan.geo.kernelArea();
-    run.run(ceilDiv(c, L), (chunk, from, to) -> {
+    run.chunks(ceilDiv(c, L), (chunk, from, to) -> {
       int c0 = from * L;
       int c1 = Math.min(c, to * L);
       int vectorEnd = c0 + (c1 - c0) / L * L;

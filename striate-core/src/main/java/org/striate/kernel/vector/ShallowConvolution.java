@@ -128,7 +128,7 @@ final class ShallowConvolution {
     float[] pattern = pattern(weight, grid);
     float[] repeatedBias = plan.repeatBias(bias, grid.outW);
     int rowFloats = grid.outW * grid.c;
-    run.run(batch, (chunk, from, to) -> {
+    run.spans(batch, (from, to) -> {
       Scratch s = SCRATCH.get();
       float[] virtual = s.grid(grid.gridFloats);
       for (int n = from; n < to; n++) {
@@ -152,7 +152,7 @@ final class ShallowConvolution {
       float[] gradOutput, Pointwise f, float alpha, float[] output, float[][] weightParts, float[][] biasParts) {
     Grid grid = new Grid(plan);
     int cycleFloats = CYCLE * L;
-    run.run(batch, (chunk, from, to) -> {
+    run.chunks(batch, (chunk, from, to) -> {
       Scratch s = SCRATCH.get();
       float[] gradGrid = s.grid(grid.gridFloats);
       // lane sums: row k for tap k, and a last row for the bias

@@ -50,12 +50,13 @@ import org.striate.kernel.Pointwise;
  * mnist-convnet's first layer is writing its 11 MB output (the kernel alone ran at 141 GFLOP/s, with the
  * stores at 70).
  *
- * <p>Threads: forward splits the tiles of output pixels of all images and the input gradient splits images;
- * every output element is then computed by one thread in an order fixed by the sizes alone, so these results
- * do not depend on the thread count at all. The weight gradient splits images too: each thread sums its images
- * into a partial gradient of its own, and the partials are added to the caller's in thread order, so the
- * result is bit-identical for a fixed thread count. (Splitting the weight gradient's rows instead needs no
- * partials, but every thread must then read and pack the whole output gradient, 11 MB a batch for
+ * <p>Threads: forward hands out spans of the tiles of output pixels of all images and the input gradient spans
+ * of images, to whichever thread is free ({@link Parallel#forSpans}); every output element is then computed by
+ * one thread in an order fixed by the sizes alone, so these results do not depend on the thread count at all.
+ * The weight gradient splits images into one fixed chunk per thread ({@link Parallel#forRange}): each thread
+ * sums its images into a partial gradient of its own, and the partials are added to the caller's in thread
+ * order, so the result is bit-identical for a fixed thread count. (Splitting the weight gradient's rows instead
+ * needs no partials, but every thread must then read and pack the whole output gradient, 11 MB a batch for
  * mnist-convnet's first layer.) Products too small to repay handing work to another thread ({@link
  * #MIN_PARALLEL_MACS}) stay on the caller.
  */
@@ -68,10 +69,13 @@ final class VectorConvolution {
    */
   static final int DEPTH_BLOCK = 256;
 
-  /** Runs a loop over {@code [0, units)} on the caller or across the threads: see {@link #run}. */
-  @FunctionalInterface
+  /** Runs a loop over {@code [0, units)} on the caller or across the threads, as {@link #run} decides. */
   interface Split {
-    void run(int units, Parallel.RangeBody body);
+    /** For a body whose indices write outputs of their own: {@link Parallel#forSpans}. */
+    void spans(int units, Parallel.SpanBody body);
+
+    /** For a body that sums into a partial result per chunk: {@link Parallel#forRange}'s fixed chunks. */
+    void chunks(int units, Parallel.RangeBody body);
   }
 
   private final Parallel parallel;
@@ -119,7 +123,7 @@ final class VectorConvolution {
     int rows = acrossImages ? batch * plan.pixels : plan.pixels;
     int tiles = ceilDiv(rows, rowsPer);
     int imageTiles = ceilDiv(plan.pixels, rowsPer);
-    run(images * tiles, batch * spec.macs(), (chunk, from, to) -> {
+    run(images * tiles, batch * spec.macs(), (from, to) -> {
       ConvScratch s = scratch.get();
       for (int u = from; u < to; ) {
         int n = u / tiles;
@@ -182,7 +186,7 @@ final class VectorConvolution {
     int[] channels = ConvPlan.rowOffsets(plan.coutg, 1);
     boolean[] contiguous = plan.contiguousChunks(span, cols, L);
     int chunksPerSliver = cols / L;
-    run(batch, batch * spec.macs(), (chunk, from, to) -> {
+    run(batch, batch * spec.macs(), (from, to) -> {
       ConvScratch s = scratch.get();
       for (int n = from; n < to; n++) {
         float[] target = plan.target(gradInput, n, s.source(plan.sourceImage));
@@ -276,7 +280,7 @@ final class VectorConvolution {
     // as in forward: tile rows are rows of the weight gradient
     boolean compact = cols == NARROW_COLS && plan.groups == 1;
     float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
-    run(batch, macs, (chunk, from, to) -> {
+    runChunks(batch, macs, (chunk, from, to) -> {
       ConvScratch s = scratch.get();
       float[] packed = s.packedBlock(LEAD + depthBlock * cols);
       float[] gw = weightParts[chunk];
@@ -347,7 +351,17 @@ final class VectorConvolution {
 
   private Split split(int batch, ConvSpec spec) {
     long macs = batch * spec.macs();
-    return (units, body) -> run(units, macs, body);
+    return new Split() {
+      @Override
+      public void spans(int units, Parallel.SpanBody body) {
+        run(units, macs, body);
+      }
+
+      @Override
+      public void chunks(int units, Parallel.RangeBody body) {
+        runChunks(units, macs, body);
+      }
+    };
   }
 
   /** The calling thread's buffer for a source image of {@code size} floats. */
@@ -355,7 +369,15 @@ final class VectorConvolution {
     return scratch.get().source(size);
   }
 
-  private void run(int units, long macs, Parallel.RangeBody body) {
+  private void run(int units, long macs, Parallel.SpanBody body) {
+    if (macs < minParallelMacs) {
+      body.run(0, units);
+    } else {
+      parallel.forSpans(units, body);
+    }
+  }
+
+  private void runChunks(int units, long macs, Parallel.RangeBody body) {
     if (macs < minParallelMacs) {
       body.run(0, 0, units);
     } else {

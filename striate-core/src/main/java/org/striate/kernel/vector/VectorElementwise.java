@@ -38,7 +38,7 @@ final class VectorElementwise {
 
   /** {@code y = f(x)} for the functions {@link #vectorizes} accepts. */
   void forward(Pointwise f, float alpha, float[] x, float[] y, int n) {
-    run(n, n, (chunk, from, to) -> {
+    run(n, n, (from, to) -> {
       if (f == Pointwise.IDENTITY) {
         if (x != y) {
           System.arraycopy(x, from, y, from, to - from);
@@ -57,7 +57,7 @@ final class VectorElementwise {
 
   /** {@code gradX = f'(x) * gradY}, with the scalar kernels' formulas. */
   void backward(Pointwise f, float alpha, float[] x, float[] y, float[] gradY, float[] gradX, int n) {
-    run(n, n, (chunk, from, to) -> {
+    run(n, n, (from, to) -> {
       if (f == Pointwise.IDENTITY) {
         if (gradY != gradX) {
           System.arraycopy(gradY, from, gradX, from, to - from);
@@ -124,7 +124,7 @@ final class VectorElementwise {
 
   /** {@code data[r * cols + c] += bias[c]}. */
   void addRowVector(int rows, int cols, float[] bias, float[] data) {
-    run(rows, rows * cols, (chunk, from, to) -> {
+    run(rows, rows * cols, (from, to) -> {
       for (int r = from; r < to; r++) {
         int o = r * cols;
         int j = 0;
@@ -142,7 +142,7 @@ final class VectorElementwise {
   /** {@code out[c] += sum over r of data[r * cols + c]}, each sum formed in row order as the scalar kernels do. */
   void sumRowsInto(int rows, int cols, float[] data, float[] out) {
     int blocks = (cols + L - 1) / L;
-    run(blocks, rows * cols, (chunk, from, to) -> {
+    run(blocks, rows * cols, (from, to) -> {
       for (int b = from; b < to; b++) {
         int j = b * L;
         if (j + L <= cols) {
@@ -162,11 +162,11 @@ final class VectorElementwise {
     });
   }
 
-  private void run(int units, int floats, Parallel.RangeBody body) {
+  private void run(int units, int floats, Parallel.SpanBody body) {
     if (floats < minParallelFloats) {
-      body.run(0, 0, units);
+      body.run(0, units);
     } else {
-      parallel.forRange(units, body);
+      parallel.forSpans(units, body);
     }
   }
 }

@@ -52,7 +52,7 @@ final class VectorPooling {
     // pixels are padded to whole vectors and copied out.
     boolean inPlace = padded == channels;
     int step = g.strideW() * channels;
-    run(batch * g.outH(), output.length, (chunk, from, to) -> {
+    run(batch * g.outH(), output.length, (from, to) -> {
       int[] taps = new int[g.kernelArea()];
       float[] rowMax = inPlace ? output : new float[grid.insideColumns() * padded];
       int[] rowArgmax = inPlace || argmax == null ? argmax : new int[rowMax.length];
@@ -164,8 +164,8 @@ final class VectorPooling {
 
   /**
    * Copies one window's {@code channels} results from the scratch row to the output at {@code o}, as whole vectors
-   * when the chunk (ending at {@code end}) has room: outputs are written in address order, so the extra lanes are
-   * overwritten by the next window's.
+   * when the span of outputs this call writes (ending at {@code end}) has room: outputs are written in address
+   * order, so the extra lanes are overwritten by the next window's.
    */
   private static void copyOut(
       float[] rowMax, int[] rowArgmax, int a, int channels, float[] output, int[] argmax, int o, int end) {
@@ -186,7 +186,7 @@ final class VectorPooling {
 
   /**
    * One window's {@code channels} outputs at {@code o}, over the input pixels at {@code taps[t]}, {@code t < count}.
-   * Writes go up in address order within a chunk that ends at {@code end}, so the last channels can run as a whole
+   * Writes go up in address order within a span that ends at {@code end}, so the last channels can run as a whole
    * vector whose extra lanes are overwritten by the next window's outputs; scalar code branches on every comparison
    * (6-channel pooling ran 4 to 5 times slower).
    */
@@ -231,7 +231,7 @@ final class VectorPooling {
     if (!grid.disjoint() || channels % L != 0) {
       int inImage = g.inH() * inRow;
       int outImage = g.outH() * g.outW() * channels;
-      run(batch, gradInput.length, (chunk, from, to) -> {
+      run(batch, gradInput.length, (from, to) -> {
         for (int n = from; n < to; n++) {
           PoolingWindows.routeToWinners(
               gradOutput, argmax, rectified, n * outImage, (n + 1) * outImage, gradInput, n * inImage,
@@ -240,7 +240,7 @@ final class VectorPooling {
       });
       return;
     }
-    run(batch * g.inH(), gradInput.length, (chunk, from, to) -> {
+    run(batch * g.inH(), gradInput.length, (from, to) -> {
       for (int row = from; row < to; row++) {
         int oh = grid.rowOwner(row % g.inH());
         if (oh < 0) {
@@ -280,7 +280,7 @@ final class VectorPooling {
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
-    run(batch * g.outH(), output.length, (chunk, from, to) -> {
+    run(batch * g.outH(), output.length, (from, to) -> {
       int[] taps = new int[g.kernelArea()];
       float[] lastAverage = new float[L];
       for (int row = from; row < to; row++) {
@@ -322,7 +322,7 @@ final class VectorPooling {
   void avgBackward(
       ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
     int inImage = g.inH() * g.inW() * channels;
-    run(batch, gradInput.length, (chunk, from, to) -> {
+    run(batch, gradInput.length, (from, to) -> {
       int[] taps = new int[g.kernelArea()];
       Arrays.fill(gradInput, from * inImage, to * inImage, 0f);
       for (int n = from; n < to; n++) {
@@ -354,11 +354,11 @@ final class VectorPooling {
     });
   }
 
-  private void run(int units, int floats, Parallel.RangeBody body) {
+  private void run(int units, int floats, Parallel.SpanBody body) {
     if (floats < minParallelFloats) {
-      body.run(0, 0, units);
+      body.run(0, units);
     } else {
-      parallel.forRange(units, body);
+      parallel.forSpans(units, body);
     }
   }
 }
