@@ -30,6 +30,12 @@ final class VectorPooling {
   private static final VectorSpecies<Integer> INDEX = SPECIES.withLanes(int.class);
   private static final IntVector LANES = IntVector.zero(INDEX).addIndex(1);
   private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+  /**
+   * Each thread's buffers for the loops' bodies: a body runs once per span handed out, up to 8 times a thread per
+   * call, so buffers made in the body were made that often (lenet5's pooling on 2 threads was most of a step's
+   * garbage).
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final Parallel parallel;
   private final int minParallelFloats;
@@ -53,9 +59,10 @@ final class VectorPooling {
     boolean inPlace = padded == channels;
     int step = g.strideW() * channels;
     run(batch * g.outH(), output.length, (from, to) -> {
-      int[] taps = new int[g.kernelArea()];
-      float[] rowMax = inPlace ? output : new float[grid.insideColumns() * padded];
-      int[] rowArgmax = inPlace || argmax == null ? argmax : new int[rowMax.length];
+      Scratch s = SCRATCH.get();
+      int[] taps = s.taps(g.kernelArea());
+      float[] rowMax = inPlace ? output : s.row(grid.insideColumns() * padded);
+      int[] rowArgmax = inPlace || argmax == null ? argmax : s.rowArgmax(grid.insideColumns() * padded);
       int end = to * g.outW() * channels;
       for (int row = from; row < to; row++) {
         int n = row / g.outH();
@@ -281,8 +288,9 @@ final class VectorPooling {
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
     run(batch * g.outH(), output.length, (from, to) -> {
-      int[] taps = new int[g.kernelArea()];
-      float[] lastAverage = new float[L];
+      Scratch s = SCRATCH.get();
+      int[] taps = s.taps(g.kernelArea());
+      float[] lastAverage = s.lastAverage;
       for (int row = from; row < to; row++) {
         int oh = row % g.outH();
         for (int ow = 0; ow < g.outW(); ow++) {
@@ -323,7 +331,7 @@ final class VectorPooling {
       ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] gradOutput, float[] gradInput) {
     int inImage = g.inH() * g.inW() * channels;
     run(batch, gradInput.length, (from, to) -> {
-      int[] taps = new int[g.kernelArea()];
+      int[] taps = SCRATCH.get().taps(g.kernelArea());
       Arrays.fill(gradInput, from * inImage, to * inImage, 0f);
       for (int n = from; n < to; n++) {
         for (int oh = 0; oh < g.outH(); oh++) {
@@ -359,6 +367,35 @@ final class VectorPooling {
       body.run(0, units);
     } else {
       parallel.forSpans(units, body);
+    }
+  }
+
+  /** Buffers of at least the size asked for, kept by one thread; their contents are whatever was left. */
+  private static final class Scratch {
+    final float[] lastAverage = new float[L];
+    private int[] taps = new int[0];
+    private float[] row = new float[0];
+    private int[] rowArgmax = new int[0];
+
+    int[] taps(int size) {
+      if (taps.length < size) {
+        taps = new int[size];
+      }
+      return taps;
+    }
+
+    float[] row(int size) {
+      if (row.length < size) {
+        row = new float[size];
+      }
+      return row;
+    }
+
+    int[] rowArgmax(int size) {
+      if (rowArgmax.length < size) {
+        rowArgmax = new int[size];
+      }
+      return rowArgmax;
     }
   }
 }
