@@ -59,6 +59,11 @@ final class ConvScratch {
     return buffer.length < size ? new float[size] : buffer;
   }
 
+  /** As {@link #atLeast(float[], int)}, for ints. */
+  static int[] atLeast(int[] buffer, int size) {
+    return buffer.length < size ? new int[size] : buffer;
+  }
+
   private static float[][] parts(float[][] pool, int chunks, int size) {
     float[][] grown = pool.length < chunks ? Arrays.copyOf(pool, chunks) : pool;
     for (int c = 0; c < chunks; c++) {

@@ -378,23 +378,17 @@ final class VectorPooling {
     private int[] rowArgmax = new int[0];
 
     int[] taps(int size) {
-      if (taps.length < size) {
-        taps = new int[size];
-      }
+      taps = ConvScratch.atLeast(taps, size);
       return taps;
     }
 
     float[] row(int size) {
-      if (row.length < size) {
-        row = new float[size];
-      }
+      row = ConvScratch.atLeast(row, size);
       return row;
     }
 
     int[] rowArgmax(int size) {
-      if (rowArgmax.length < size) {
-        rowArgmax = new int[size];
-      }
+      rowArgmax = ConvScratch.atLeast(rowArgmax, size);
       return rowArgmax;
     }
   }
