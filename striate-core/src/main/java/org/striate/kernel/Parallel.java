@@ -98,8 +98,8 @@ public final class Parallel implements AutoCloseable {
    * #SPANS_PER_BLOCK} spans, and runs them one by one from the front; a thread done with its own block takes the
    * spans left at the back of the others'. So a thread that the machine slows down does not hold up the loop: on
    * the 2-core test machine, training mnist-convnet on 2 threads with one fixed chunk per thread, the two
-   * threads' chunks of the same loops took 1.2-2.5 ms a step apart (of 9-11 ms) while the machine was busy and
-   * 0.5-0.6 ms while it was quiet, the slower thread changing from one second to the next.
+   * threads' chunk times differed by 1.1-2.5 ms a step in total (steps of 9-11 ms) while the machine was busy and
+   * by 0.5-0.6 ms while it was quiet, the slower thread changing from one second to the next.
    */
   public void forSpans(int n, SpanBody body) {
     if (n <= 0) {

@@ -105,6 +105,7 @@ final class DepthwiseConvolution {
       IntFunction<float[]> buffers) {
     int c = plan.cout;
     int taps = plan.geo.kernelArea();
+    // one call per thread, not per span: the body makes its sums for all channels
     run.chunks(ceilDiv(c, L), (chunk, from, to) -> {
       int c0 = from * L;
       int c1 = Math.min(c, to * L);
