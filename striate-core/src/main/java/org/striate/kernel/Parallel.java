@@ -263,13 +263,16 @@ public final class Parallel implements AutoCloseable {
       }
     }
 
-    /** Runs its own block's spans from the front, then takes the others' from their back until none is left. */
+    /**
+     * Runs its own block's spans from the front, then takes the others' from their back until none is left. With
+     * fewer indices than threads, threads {@code blocks} and up own no block and only take.
+     */
     @Override
     void work(int self) {
-      for (int piece; (piece = claim(self, true)) >= 0; ) {
+      for (int piece; self < blocks && (piece = claim(self, true)) >= 0; ) {
         runPiece(piece);
       }
-      for (int i = 1; i < blocks; i++) {
+      for (int i = 1; i <= blocks; i++) {
         int victim = (self + i) % blocks;
         for (int piece; (piece = claim(victim, false)) >= 0; ) {
           runPiece(piece);

@@ -83,6 +83,37 @@ class ParallelTest {
   }
 
   /**
+   * Spans over fewer indices than threads leave the threads without a block of their own taking spans, and
+   * alive: afterwards each of 4 chunks still runs on a thread of its own, every body waiting for all to start.
+   * (Such a thread once claimed from a block past the last and died; its chunks then waited out the 2 s.)
+   */
+  @Test
+  void fewerIndicesThanThreadsLeaveEveryWorkerRunning() {
+    try (Parallel p = new Parallel(4)) {
+      for (int n = 1; n <= 3; n++) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        p.forSpans(n, (from, to) -> {
+          for (int i = from; i < to; i++) {
+            hits.incrementAndGet(i);
+          }
+        });
+        for (int i = 0; i < n; i++) {
+          assertEquals(1, hits.get(i), "index " + i + " of " + n);
+        }
+      }
+      AtomicInteger started = new AtomicInteger();
+      p.forRange(4, (chunk, from, to) -> {
+        started.incrementAndGet();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (started.get() < 4 && System.nanoTime() < deadline) {
+          Thread.onSpinWait();
+        }
+        assertEquals(4, started.get(), "chunk " + chunk + ": the chunks that started together");
+      });
+    }
+  }
+
+  /**
    * The caller's first span waits until the worker has run one of the caller's other spans: it returns only
    * because a free thread takes the spans left in a busy thread's block (with one chunk per thread it waited 10 s
    * and the assertions failed).
