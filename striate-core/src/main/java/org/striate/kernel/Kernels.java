@@ -89,6 +89,30 @@ public interface Kernels extends AutoCloseable {
       float[] output, float[] gradWeight, float[] gradBias);
 
   /**
+   * Whether {@link #conv2dBackwardWeightThroughMaxPool} takes the pooling's gradient straight into the weight
+   * gradient for this convolution and pooling, never writing the convolution's output gradient (11 MB a batch
+   * for mnist-convnet's first layer); when false it writes that gradient to a new array first.
+   */
+  default boolean fusesMaxPoolIntoWeightGradient(ConvSpec spec, ConvGeometry pool) {
+    return false;
+  }
+
+  /**
+   * The weight and bias gradients of a convolution whose output only max pooling {@code pool} reads, from the
+   * pooling's output gradient: exactly {@link #maxPool2dBackward} {@code (pool, batch, spec.outChannels(),
+   * gradPooled, argmax, rectified, gradOutput)} followed by {@link #conv2dBackwardWeight(ConvSpec, int, float[],
+   * float[], float[], float[])} on that {@code gradOutput}, added to {@code gradWeight} and {@code gradBias} (may
+   * be null). This default writes {@code gradOutput} to an array it allocates; implementations for which {@link
+   * #fusesMaxPoolIntoWeightGradient} holds do not.
+   */
+  default void conv2dBackwardWeightThroughMaxPool(ConvSpec spec, int batch, float[] input, ConvGeometry pool,
+      float[] gradPooled, int[] argmax, float[] rectified, float[] gradWeight, float[] gradBias) {
+    float[] gradOutput = new float[batch * spec.outputImageSize()];
+    maxPool2dBackward(pool, batch, spec.outChannels(), gradPooled, argmax, rectified, gradOutput);
+    conv2dBackwardWeight(spec, batch, input, gradOutput, gradWeight, gradBias);
+  }
+
+  /**
    * Max pooling over each channel; padding never wins (it counts as negative infinity). {@code argmax}
    * receives, for each output element, the flat index into {@code input} of the element that won; ties go to
    * the first in row-major window order, as in PyTorch. {@code argmax} may be null when no backward pass

@@ -29,6 +29,7 @@ public final class Context {
   private Layer fusedSoftmaxLayer;
   private Set<Layer> withoutInputGradient = Set.of();
   private ReluBeforePooling reluBeforePooling = ReluBeforePooling.NONE;
+  private final Map<Layer, PooledGradient> pooledGradients = new IdentityHashMap<>();
 
   private Context(Kernels kernels, boolean training, boolean recording, SplittableRandom random, Workspace workspace) {
     this.kernels = kernels;
@@ -173,6 +174,24 @@ public final class Context {
   /** Whether the gradient {@code layer}'s backward receives is past its ReLU already ({@link #poolingAppliesRelu}). */
   public boolean reluGradientApplied(Layer layer) {
     return reluBeforePooling.rectifiers().contains(layer);
+  }
+
+  /** The layer whose ReLU max pooling layer {@code pool} applies ({@link #poolingAppliesRelu}), or null. */
+  Layer rectifierBefore(Layer pool) {
+    return reluBeforePooling.rectifierOfPool().get(pool);
+  }
+
+  /**
+   * Leaves max pooling's output gradient, with what routes it, for the backward pass of {@code layer}, the
+   * convolution before it, which takes it straight into its weight gradient ({@link Conv2D#takesPooledGradient}).
+   */
+  void passPooledGradient(Layer layer, PooledGradient gradient) {
+    pooledGradients.put(layer, gradient);
+  }
+
+  /** The gradient {@link #passPooledGradient} left for {@code layer}, now taken, or null if there is none. */
+  PooledGradient takePooledGradient(Layer layer) {
+    return pooledGradients.remove(layer);
   }
 
   /** The ReLUs the current backward pass applies in the max pooling after them; only models set this. */

@@ -122,6 +122,12 @@ public final class Conv2D extends BaseConv2D {
     Kernels k = ctx.kernels();
     int batch = s.input.shape().dim(0);
     float[] gradBias = useBias ? bias.grad().data() : null;
+    PooledGradient pooled = ctx.takePooledGradient(this);
+    if (pooled != null) {
+      k.conv2dBackwardWeightThroughMaxPool(spec, batch, s.input.data(), pooled.pool(), pooled.gradient(),
+          pooled.argmax(), pooled.rectified(), kernel.grad().data(), gradBias);
+      return null;
+    }
     if (!ctx.needsInputGradient(this) && activation.fusesIntoKernels()) {
       // Only the weight gradient reads the gradient before the activation: the kernel derives it as it reads,
       // saving a pass over the output (11 MB a batch for mnist-convnet's first layer).
@@ -138,6 +144,18 @@ public final class Conv2D extends BaseConv2D {
     Tensor gradInput = ctx.buffer(this, "gradInput", s.input.shape());
     k.conv2dBackwardInput(spec, batch, gradPre.data(), kernel.value().data(), gradInput.data());
     return gradInput;
+  }
+
+  /**
+   * Whether max pooling {@code pool}, this layer's only reader, should pass its own output gradient to this
+   * layer's backward ({@link Context#passPooledGradient}): when it applies this layer's ReLU, the input gradient
+   * is not needed and the kernels take pooling's gradient straight into the weight gradient ({@link
+   * org.striate.kernel.Kernels#fusesMaxPoolIntoWeightGradient}). Pooling's backward pass and its output, a
+   * gradient the size of this layer's output, are then skipped.
+   */
+  boolean takesPooledGradient(MaxPool2D pool, Context ctx) {
+    return ctx.reluGradientApplied(this) && activation.fusesIntoKernels() && !ctx.needsInputGradient(this)
+        && ctx.kernels().fusesMaxPoolIntoWeightGradient(spec, pool.geometry());
   }
 
   static Conv2D fromConfig(ConfigReader c) {

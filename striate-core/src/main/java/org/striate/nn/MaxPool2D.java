@@ -15,7 +15,9 @@ import org.striate.tensor.Tensor;
  *
  * <p>Output shape: see {@link Pooling2D}. Backward sends each output's gradient to the input element that won
  * (ties go to the first in row-major window order, as in PyTorch). After a ReLU, a model's backward pass has
- * it apply the ReLU's derivative too (see {@link Context#poolingAppliesRelu}).
+ * it apply the ReLU's derivative too (see {@link Context#poolingAppliesRelu}); after a {@link Conv2D} whose input
+ * gradient is not needed, such as a model's first layer, the kernels may take its gradient straight into the
+ * convolution's weight gradient instead (see {@link Conv2D#takesPooledGradient}).
  */
 public final class MaxPool2D extends Pooling2D {
 
@@ -53,6 +55,11 @@ public final class MaxPool2D extends Pooling2D {
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
+    if (ctx.rectifierBefore(this) instanceof Conv2D conv && conv.takesPooledGradient(this, ctx)) {
+      ctx.passPooledGradient(conv, new PooledGradient(geometry(), gradOutput.data(), s.argmax, s.output.data()));
+      // In place of the input gradient, which is never formed: the convolution takes the one passed instead.
+      return gradOutput;
+    }
     Tensor gradInput = ctx.buffer(this, "gradInput", s.inputShape);
     float[] rectified = ctx.poolingAppliesRelu(this) ? s.output.data() : null;
     ctx.kernels().maxPool2dBackward(

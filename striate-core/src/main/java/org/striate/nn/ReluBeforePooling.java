@@ -10,8 +10,8 @@ import java.util.Set;
  * The layers of a model that end in a ReLU read by a max pooling layer alone, and those pooling layers: a
  * backward pass applies each such ReLU's derivative in the pooling (see {@link Context#poolingAppliesRelu}).
  */
-record ReluBeforePooling(Set<Layer> rectifiers, Set<Layer> pools) {
-  static final ReluBeforePooling NONE = new ReluBeforePooling(Set.of(), Set.of());
+record ReluBeforePooling(Set<Layer> rectifiers, Set<Layer> pools, Map<Layer, Layer> rectifierOfPool) {
+  static final ReluBeforePooling NONE = new ReluBeforePooling(Set.of(), Set.of(), Map.of());
 
   /**
    * The pairs in {@code model}. A layer qualifies when its activation is an uncapped ReLU, a {@link MaxPool2D} is
@@ -26,6 +26,7 @@ record ReluBeforePooling(Set<Layer> rectifiers, Set<Layer> pools) {
     }
     Set<Layer> rectifiers = new HashSet<>();
     Set<Layer> pools = new HashSet<>();
+    Map<Layer, Layer> rectifierOfPool = new IdentityHashMap<>();
     for (Layer layer : model.layers()) {
       List<Layer> in = model.inboundLayers(layer);
       if (layer instanceof MaxPool2D && in.size() == 1) {
@@ -33,10 +34,11 @@ record ReluBeforePooling(Set<Layer> rectifiers, Set<Layer> pools) {
         if (endsInPlainRelu(before) && readers.get(before) == 1 && before != model.outputLayer()) {
           rectifiers.add(before);
           pools.add(layer);
+          rectifierOfPool.put(layer, before);
         }
       }
     }
-    return new ReluBeforePooling(Set.copyOf(rectifiers), Set.copyOf(pools));
+    return new ReluBeforePooling(Set.copyOf(rectifiers), Set.copyOf(pools), Map.copyOf(rectifierOfPool));
   }
 
   /** A ReLU without a cap: a capped one (ReLU6) has a derivative of 0 above the cap, which pooling cannot see. */

@@ -70,6 +70,37 @@ class ReluBeforePoolingTest {
   }
 
   @Test
+  void aFirstConvolutionTakesThePoolingsGradientStraightIntoItsWeightGradient() {
+    // 32 channels and disjoint 2x2 windows: the vector kernels fuse the first pair; the second convolution's
+    // input gradient is needed, so its pair is not fused.
+    Sequential m = new Sequential(Shape.of(10, 9, 2),
+        Conv2D.builder(32).kernelSize(3, 3).activation(Activation.RELU).build(),
+        new MaxPool2D(2),
+        Conv2D.builder(16).kernelSize(2, 2).activation(Activation.RELU).build(),
+        new MaxPool2D(2),
+        new Flatten(),
+        new Dense(5));
+    m.initialize(31);
+    Tensor x = GradientCheck.random(Shape.of(3, 10, 9, 2), 32);
+    Tensor g = GradientCheck.random(Shape.of(3, 5), 33);
+    for (Kernels k : List.of(new ScalarKernels(2), new VectorKernels(1), new VectorKernels(2))) {
+      try (k) {
+        boolean fuses = k instanceof VectorKernels;
+        Passes.Pass oneByOne = layerByLayer(m, x, g, k);
+        Map<String, Integer> calls = new HashMap<>();
+        Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), false, 1)
+            .assertSameAs(oneByOne, k + ", parameter gradients only");
+        assertEquals(fuses ? 1 : null, calls.get("conv2dBackwardWeightThroughMaxPool"), k.name());
+        assertEquals(fuses ? 1 : 2, calls.get("maxPool2dBackward"), k + ": pooling backward passes");
+        calls.clear();
+        Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), true, 1)
+            .assertSameAs(oneByOne, k + ", the input gradient too");
+        assertNull(calls.get("conv2dBackwardWeightThroughMaxPool"), k + ": the input gradient needs the output's");
+      }
+    }
+  }
+
+  @Test
   void aReluWithTwoReadersKeepsItsOwnGradient() {
     Functional m = twoReaders();
     m.initialize(21);

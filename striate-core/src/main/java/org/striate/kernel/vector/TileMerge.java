@@ -271,7 +271,7 @@ final class TileMerge {
    * Adds to {@code sums[at + j]}, {@code j < lanes}, the total of column {@code v + j} over {@code rows} packed
    * rows of {@code cols} floats from {@code packed[from]} on, formed lane by lane in row order from zero.
    */
-  private static void addColumnTotals(float[] packed, int from, int rows, int cols, int v, int lanes, float[] sums,
+  static void addColumnTotals(float[] packed, int from, int rows, int cols, int v, int lanes, float[] sums,
       int at) {
     FloatVector total = FloatVector.zero(SPECIES);
     for (int r = 0; r < rows; r++) {

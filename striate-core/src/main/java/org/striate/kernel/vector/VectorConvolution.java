@@ -14,6 +14,7 @@ import jdk.incubator.vector.FloatVector;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Parallel;
 import org.striate.kernel.Pointwise;
+import org.striate.tensor.ConvGeometry;
 
 /**
  * Convolution as implicit GEMM on {@link ConvMicroKernel}: the im2col matrix is never built; the kernels read
@@ -257,12 +258,11 @@ final class VectorConvolution {
           gradWeight, gradBias, this::source);
       return;
     }
-    long macs = batch * spec.macs();
-    int chunks = macs < minParallelMacs ? 1 : parallel.chunks(batch);
-    // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
-    ConvScratch caller = scratch.get();
-    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
     if (ShallowConvolution.handles(spec)) {
+      int chunks = chunks(batch, spec);
+      // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
+      ConvScratch caller = scratch.get();
+      float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
       float[][] biasParts = caller.biasParts(chunks, plan.cout);
       ShallowConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, f, alpha, output,
           weightParts, biasParts);
@@ -272,6 +272,32 @@ final class VectorConvolution {
       }
       return;
     }
+    backwardWeightTiles(spec, plan, batch, input, (n, p0, rows, chan, cols, liveCols, packed, at, sums) ->
+        TileMerge.packRows(gradOutput, f, alpha, output, n * plan.outImage + p0 * plan.cout + chan, plan.cout, rows,
+            cols, liveCols, packed, at, sums, chan), gradWeight, gradBias);
+  }
+
+  /**
+   * {@link #backwardWeight} on the output gradient that max pooling's backward would write, taken from the
+   * pooling's gradient and winners as the blocks are packed; only where {@link PooledGradient#handles}.
+   */
+  void backwardWeightThroughMaxPool(ConvSpec spec, int batch, float[] input, ConvGeometry pool, float[] gradPooled,
+      int[] argmax, float[] rectified, float[] gradWeight, float[] gradBias) {
+    PooledGradient rows = new PooledGradient(spec, pool, gradPooled, argmax, rectified);
+    backwardWeightTiles(spec, new ConvPlan(spec), batch, input, rows::pack, gradWeight, gradBias);
+  }
+
+  /** Packs {@code rows} pixels from {@code p0} of image {@code n}'s output gradient as {@link TileMerge#packRows}. */
+  interface GradientRows {
+    void pack(int n, int p0, int rows, int chan, int cols, int liveCols, float[] packed, int at, float[] sums);
+  }
+
+  /** The weight gradient through the tile kernels, from output gradient blocks that {@code gradient} packs. */
+  private void backwardWeightTiles(ConvSpec spec, ConvPlan plan, int batch, float[] input, GradientRows gradient,
+      float[] gradWeight, float[] gradBias) {
+    int chunks = chunks(batch, spec);
+    ConvScratch caller = scratch.get(); // as in backwardWeight
+    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
     int cols = ConvMicroKernel.columns(plan.coutg);
     int rowsPer = ConvMicroKernel.rows(cols);
     int slivers = ceilDiv(plan.coutg, cols);
@@ -280,7 +306,7 @@ final class VectorConvolution {
     // as in forward: tile rows are rows of the weight gradient
     boolean compact = cols == NARROW_COLS && plan.groups == 1;
     float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
-    runChunks(batch, macs, (chunk, from, to) -> {
+    runChunks(batch, batch * spec.macs(), (chunk, from, to) -> {
       ConvScratch s = scratch.get();
       float[] packed = s.packedBlock(LEAD + depthBlock * cols);
       float[] gw = weightParts[chunk];
@@ -298,8 +324,7 @@ final class VectorConvolution {
             for (int sl = 0; sl < slivers; sl++) {
               int chan = g * plan.coutg + sl * cols;
               int liveCols = Math.min(cols, plan.coutg - sl * cols);
-              TileMerge.packRows(gradOutput, f, alpha, output, n * plan.outImage + p0 * plan.cout + chan, plan.cout,
-                  depth, cols, liveCols, packed, LEAD, gb, chan);
+              gradient.pack(n, p0, depth, chan, cols, liveCols, packed, LEAD, gb);
               for (int t = 0; t < tiles; t++) {
                 int k0 = t * rowsPer;
                 int liveRows = Math.min(rowsPer, plan.k - k0);
@@ -347,6 +372,11 @@ final class VectorConvolution {
       }
       total[i] = sum;
     }
+  }
+
+  /** The chunks {@link #runChunks} splits {@code batch} images of {@code spec} into. */
+  private int chunks(int batch, ConvSpec spec) {
+    return batch * spec.macs() < minParallelMacs ? 1 : parallel.chunks(batch);
   }
 
   private Split split(int batch, ConvSpec spec) {

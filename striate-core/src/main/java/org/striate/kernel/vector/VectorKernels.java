@@ -89,6 +89,23 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public boolean fusesMaxPoolIntoWeightGradient(ConvSpec spec, ConvGeometry pool) {
+    return PooledGradient.handles(spec, pool);
+  }
+
+  @Override
+  public void conv2dBackwardWeightThroughMaxPool(ConvSpec spec, int batch, float[] input, ConvGeometry pool,
+      float[] gradPooled, int[] argmax, float[] rectified, float[] gradWeight, float[] gradBias) {
+    if (!PooledGradient.handles(spec, pool)) {
+      Kernels.super.conv2dBackwardWeightThroughMaxPool(
+          spec, batch, input, pool, gradPooled, argmax, rectified, gradWeight, gradBias);
+      return;
+    }
+    convolution.backwardWeightThroughMaxPool(spec, batch, input, pool, gradPooled, argmax, rectified, gradWeight,
+        gradBias);
+  }
+
+  @Override
   public void maxPool2dForward(ConvGeometry g, int batch, int channels, float[] input, float[] output, int[] argmax) {
     pooling.maxForward(g, batch, channels, input, output, argmax);
   }

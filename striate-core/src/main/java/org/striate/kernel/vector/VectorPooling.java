@@ -30,6 +30,7 @@ final class VectorPooling {
   private static final VectorSpecies<Integer> INDEX = SPECIES.withLanes(int.class);
   private static final IntVector LANES = IntVector.zero(INDEX).addIndex(1);
   private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+  private static final IntVector INT_ZERO = IntVector.zero(INDEX);
   /**
    * Each thread's buffers for the loops' bodies: a body runs once per span handed out, up to 8 times a thread per
    * call, so buffers made in the body were made that often (lenet5's pooling on 2 threads was most of a step's
@@ -262,9 +263,8 @@ final class VectorPooling {
 
   /**
    * One input row of max pooling's gradient, starting at flat index {@code i}, when no two windows overlap and
-   * {@code channels} is a multiple of the vector length; the row's windows have their outputs from {@code outRow}.
-   * Each element gets {@code 0 + gradOutput} where it won (the sum the scalar kernels form: -0 becomes +0) and,
-   * with {@code rectified}, the window's output is positive; else 0.
+   * {@code channels} is a multiple of the vector length; the row's windows have their outputs from {@code outRow}
+   * ({@link #routeVector}).
    */
   private static void routeRow(PoolingGrid grid, int inW, int channels, float[] gradOutput, int[] argmax,
       float[] rectified, int outRow, float[] gradInput, int i) {
@@ -276,14 +276,24 @@ final class VectorPooling {
       }
       int o = outRow + ow * channels;
       for (int c = 0; c < channels; c += L) {
-        VectorMask<Float> won = IntVector.fromArray(INDEX, argmax, o + c)
-            .compare(VectorOperators.EQ, LANES.add(i + c)).cast(SPECIES);
-        if (rectified != null) {
-          won = won.and(FloatVector.fromArray(SPECIES, rectified, o + c).compare(VectorOperators.GT, 0f));
-        }
-        ZERO.add(FloatVector.fromArray(SPECIES, gradOutput, o + c), won).intoArray(gradInput, i + c);
+        routeVector(gradOutput, argmax, rectified, o + c, i + c, gradInput, i + c);
       }
     }
+  }
+
+  /**
+   * The gradient of the vector of pooling inputs at flat index {@code i}, whose windows have their outputs at
+   * {@code o}, written to {@code dst[d]}: {@code 0 + gradOutput} where the input won (the sum the scalar kernels
+   * form: -0 becomes +0) and, with {@code rectified}, the window's output is positive; else 0.
+   */
+  static void routeVector(float[] gradOutput, int[] argmax, float[] rectified, int o, int i, float[] dst, int d) {
+    FloatVector routed = ZERO.add(FloatVector.fromArray(SPECIES, gradOutput, o));
+    if (rectified != null) {
+      routed = ZERO.blend(routed, FloatVector.fromArray(SPECIES, rectified, o).compare(VectorOperators.GT, 0f));
+    }
+    // Blended as ints: JDK 17 casts an int mask to a float mask through a boolean array, element by element.
+    VectorMask<Integer> won = IntVector.fromArray(INDEX, argmax, o).compare(VectorOperators.EQ, LANES.add(i));
+    INT_ZERO.blend(routed.reinterpretAsInts(), won).reinterpretAsFloats().intoArray(dst, d);
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
