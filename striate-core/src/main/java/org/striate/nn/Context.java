@@ -29,7 +29,7 @@ public final class Context {
   private Layer fusedSoftmaxLayer;
   private Set<Layer> withoutInputGradient = Set.of();
   private ReluBeforePooling reluBeforePooling = ReluBeforePooling.NONE;
-  private final Map<Layer, PooledGradient> pooledGradients = new IdentityHashMap<>();
+  private final Map<Layer, MaxPoolGradient> pooledGradients = new IdentityHashMap<>();
 
   private Context(Kernels kernels, boolean training, boolean recording, SplittableRandom random, Workspace workspace) {
     this.kernels = kernels;
@@ -185,12 +185,12 @@ public final class Context {
    * Leaves max pooling's output gradient, with what routes it, for the backward pass of {@code layer}, the
    * convolution before it, which takes it straight into its weight gradient ({@link Conv2D#takesPooledGradient}).
    */
-  void passPooledGradient(Layer layer, PooledGradient gradient) {
+  void passPooledGradient(Layer layer, MaxPoolGradient gradient) {
     pooledGradients.put(layer, gradient);
   }
 
   /** The gradient {@link #passPooledGradient} left for {@code layer}, now taken, or null if there is none. */
-  PooledGradient takePooledGradient(Layer layer) {
+  MaxPoolGradient takePooledGradient(Layer layer) {
     return pooledGradients.remove(layer);
   }
 

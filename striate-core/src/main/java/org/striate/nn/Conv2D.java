@@ -122,7 +122,7 @@ public final class Conv2D extends BaseConv2D {
     Kernels k = ctx.kernels();
     int batch = s.input.shape().dim(0);
     float[] gradBias = useBias ? bias.grad().data() : null;
-    PooledGradient pooled = ctx.takePooledGradient(this);
+    MaxPoolGradient pooled = ctx.takePooledGradient(this);
     if (pooled != null) {
       k.conv2dBackwardWeightThroughMaxPool(spec, batch, s.input.data(), pooled.pool(), pooled.gradient(),
           pooled.argmax(), pooled.rectified(), kernel.grad().data(), gradBias);

@@ -56,7 +56,7 @@ public final class MaxPool2D extends Pooling2D {
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
     if (ctx.rectifierBefore(this) instanceof Conv2D conv && conv.takesPooledGradient(this, ctx)) {
-      ctx.passPooledGradient(conv, new PooledGradient(geometry(), gradOutput.data(), s.argmax, s.output.data()));
+      ctx.passPooledGradient(conv, new MaxPoolGradient(geometry(), gradOutput.data(), s.argmax, s.output.data()));
       // In place of the input gradient, which is never formed: the convolution takes the one passed instead.
       return gradOutput;
     }

@@ -11,4 +11,4 @@ import org.striate.tensor.ConvGeometry;
  * @param argmax the winners its forward pass recorded
  * @param rectified its output, whose positive elements let the ReLU's gradient through
  */
-record PooledGradient(ConvGeometry pool, float[] gradient, int[] argmax, float[] rectified) {}
+record MaxPoolGradient(ConvGeometry pool, float[] gradient, int[] argmax, float[] rectified) {}
