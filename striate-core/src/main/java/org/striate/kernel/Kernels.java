@@ -65,6 +65,28 @@ public interface Kernels extends AutoCloseable {
   void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f, float alpha,
       float[] output);
 
+  /**
+   * Whether {@link #conv2dForwardMaxPool} pools the convolution's output as it is computed, never writing it out;
+   * when false it writes that output to a new array first.
+   */
+  default boolean fusesMaxPoolIntoForward(ConvSpec spec, ConvGeometry pool) {
+    return false;
+  }
+
+  /**
+   * A convolution whose output only max pooling {@code pool} reads: exactly {@link #conv2dForward(ConvSpec, int,
+   * float[], float[], float[], Pointwise, float, float[])} into an {@code output} followed by {@link
+   * #maxPool2dForward} {@code (pool, batch, spec.outChannels(), output, pooled, argmax)}; the winners are indices
+   * into that output. This default writes {@code output} to an array it allocates; implementations for which
+   * {@link #fusesMaxPoolIntoForward} holds do not.
+   */
+  default void conv2dForwardMaxPool(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias,
+      Pointwise f, float alpha, ConvGeometry pool, float[] pooled, int[] argmax) {
+    float[] output = new float[batch * spec.outputImageSize()];
+    conv2dForward(spec, batch, input, weight, bias, f, alpha, output);
+    maxPool2dForward(pool, batch, spec.outChannels(), output, pooled, argmax);
+  }
+
   /** The gradient with respect to the input, written over {@code gradInput}. */
   void conv2dBackwardInput(ConvSpec spec, int batch, float[] gradOutput, float[] weight, float[] gradInput);
 

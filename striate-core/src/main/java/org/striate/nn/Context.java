@@ -181,6 +181,11 @@ public final class Context {
     return reluBeforePooling.rectifierOfPool().get(pool);
   }
 
+  /** The max pooling layer that applies {@code layer}'s ReLU ({@link #poolingAppliesRelu}), or null. */
+  Layer poolingAfter(Layer layer) {
+    return reluBeforePooling.poolOfRectifier().get(layer);
+  }
+
   /**
    * Leaves max pooling's output gradient, with what routes it, for the backward pass of {@code layer}, the
    * convolution before it, which takes it straight into its weight gradient ({@link Conv2D#takesPooledGradient}).
@@ -194,7 +199,10 @@ public final class Context {
     return pooledGradients.remove(layer);
   }
 
-  /** The ReLUs the current backward pass applies in the max pooling after them; only models set this. */
+  /**
+   * The ReLUs the current pass applies in the max pooling after them; only models set this, in forward (see
+   * {@link Model#pooledWith}) and backward.
+   */
   void applyReluInPooling(ReluBeforePooling pairs) {
     this.reluBeforePooling = pairs;
   }

@@ -116,6 +116,30 @@ public final class Conv2D extends BaseConv2D {
     return out;
   }
 
+  /**
+   * Whether max pooling {@code pool}, which alone reads this layer and applies its ReLU ({@link
+   * Context#poolingAppliesRelu}), should compute this layer's forward pass with its own ({@link
+   * MaxPool2D#forwardFrom}): when the kernels pool the convolution as they compute it ({@link
+   * org.striate.kernel.Kernels#fusesMaxPoolIntoForward}). The output is then never written, and backward needs
+   * only the input: the pooling's winners and output carry the ReLU's derivative.
+   */
+  boolean poolsAsItComputes(MaxPool2D pool, Context ctx) {
+    return ctx.rectifierBefore(pool) == this && activation.fusesIntoKernels()
+        && ctx.kernels().fusesMaxPoolIntoForward(spec, pool.geometry());
+  }
+
+  /**
+   * The forward pass followed by max pooling {@code pool} ({@link #poolsAsItComputes}), into {@code pooled} and,
+   * unless null, {@code winners} (indices into this layer's output, which is not formed).
+   */
+  void forwardPooled(Tensor input, MaxPool2D pool, float[] pooled, int[] winners, Context ctx) {
+    int batch = checkInput(input);
+    float[] biasData = useBias ? bias.value().data() : null;
+    ctx.kernels().conv2dForwardMaxPool(spec, batch, input.data(), kernel.value().data(), biasData,
+        activation.pointwise(), activation.alpha(), pool.geometry(), pooled, winners);
+    ctx.save(this, new Saved(input, null, null));
+  }
+
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);
@@ -131,9 +155,11 @@ public final class Conv2D extends BaseConv2D {
     if (!ctx.needsInputGradient(this) && activation.fusesIntoKernels()) {
       // Only the weight gradient reads the gradient before the activation: the kernel derives it as it reads,
       // saving a pass over the output (11 MB a batch for mnist-convnet's first layer).
-      Pointwise derivative = ctx.reluGradientApplied(this) ? Pointwise.IDENTITY : activation.pointwise();
-      k.conv2dBackwardWeight(spec, batch, s.input.data(), gradOutput.data(), derivative, activation.alpha(),
-          s.out.data(), kernel.grad().data(), gradBias);
+      // The ReLU applied by pooling leaves the identity, which needs no output (nor has one, if pooled with it).
+      boolean applied = ctx.reluGradientApplied(this);
+      k.conv2dBackwardWeight(spec, batch, s.input.data(), gradOutput.data(),
+          applied ? Pointwise.IDENTITY : activation.pointwise(), activation.alpha(), applied ? null : s.out.data(),
+          kernel.grad().data(), gradBias);
       return null;
     }
     Tensor gradPre = activationGradient(activation, s.pre, s.out, gradOutput, ctx);

@@ -130,18 +130,28 @@ public final class Functional extends Model {
   @Override
   public Tensor forward(Tensor x, Context ctx, BiConsumer<Layer, Tensor> observer) {
     checkInput(x);
+    ctx.applyReluInPooling(reluBeforePooling());
     Map<Node, Tensor> values = new IdentityHashMap<>();
     values.put(input, x);
     for (Map.Entry<Layer, Node> e : nodes.entrySet()) {
+      Layer layer = e.getKey();
       Node node = e.getValue();
-      List<Tensor> args = new ArrayList<>(node.inputs().size());
-      for (Node in : node.inputs()) {
-        args.add(values.get(in));
+      if (observer == null && pooledWith(layer, ctx) != null) {
+        continue; // computed by the pooling layer that alone reads it
       }
-      Tensor y = e.getKey().forward(args, ctx);
+      Tensor y;
+      if (observer == null && ctx.rectifierBefore(layer) instanceof Conv2D conv && pooledWith(conv, ctx) == layer) {
+        y = ((MaxPool2D) layer).forwardFrom(conv, values.get(nodes.get(conv).inputs().get(0)), ctx);
+      } else {
+        List<Tensor> args = new ArrayList<>(node.inputs().size());
+        for (Node in : node.inputs()) {
+          args.add(values.get(in));
+        }
+        y = layer.forward(args, ctx);
+      }
       values.put(node, y);
       if (observer != null) {
-        observer.accept(e.getKey(), y);
+        observer.accept(layer, y);
       }
     }
     return values.get(output);

@@ -52,6 +52,19 @@ public final class MaxPool2D extends Pooling2D {
     return out;
   }
 
+  /**
+   * This layer's forward pass on the output of {@code conv}, computed here from {@code convInput} by the kernels
+   * in one pass with the pooling ({@link Conv2D#poolsAsItComputes}); saves for both layers' backward passes.
+   */
+  Tensor forwardFrom(Conv2D conv, Tensor convInput, Context ctx) {
+    int batch = conv.checkInput(convInput);
+    Tensor out = ctx.buffer(this, "output", outputShape().withBatch(batch));
+    int[] argmax = ctx.keepsForBackward() ? ctx.ints(this, "argmax", out.size()) : null;
+    conv.forwardPooled(convInput, this, out.data(), argmax, ctx);
+    ctx.save(this, new Saved(inputShape().withBatch(batch), argmax, out));
+    return out;
+  }
+
   @Override
   public Tensor backward(Tensor gradOutput, Context ctx) {
     Saved s = ctx.saved(this);

@@ -242,6 +242,16 @@ public abstract class Model {
     return pairs;
   }
 
+  /**
+   * The max pooling layer that computes {@code layer}'s forward pass together with its own ({@link
+   * MaxPool2D#forwardFrom}), so that {@code layer}'s output is never written, or null: for a {@link Conv2D} that
+   * {@link Conv2D#poolsAsItComputes pools as it computes}. The context must have the model's pairs applied.
+   */
+  static MaxPool2D pooledWith(Layer layer, Context ctx) {
+    return layer instanceof Conv2D conv && ctx.poolingAfter(conv) instanceof MaxPool2D pool
+        && conv.poolsAsItComputes(pool, ctx) ? pool : null;
+  }
+
   /** Whether {@code layer}'s backward can be left out when the input gradient is not wanted. */
   final boolean skipsBackward(Layer layer, boolean inputGradient) {
     return !inputGradient && layer.trainableParameterCount() == 0 && layersWithoutInputGradient().contains(layer);

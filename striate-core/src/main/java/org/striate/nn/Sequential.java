@@ -85,8 +85,17 @@ public final class Sequential extends Model {
   @Override
   public Tensor forward(Tensor input, Context ctx, BiConsumer<Layer, Tensor> observer) {
     checkInput(input);
+    ctx.applyReluInPooling(reluBeforePooling());
     Tensor x = input;
-    for (Layer layer : layers()) {
+    List<Layer> layers = layers();
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      MaxPool2D pool = observer == null ? pooledWith(layer, ctx) : null;
+      if (pool != null) {
+        x = pool.forwardFrom((Conv2D) layer, x, ctx);
+        i++; // the pooling layer, which alone reads the convolution, comes next
+        continue;
+      }
       x = layer.forward(x, ctx);
       if (observer != null) {
         observer.accept(layer, x);

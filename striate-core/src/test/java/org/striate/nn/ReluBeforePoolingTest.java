@@ -69,33 +69,51 @@ class ReluBeforePoolingTest {
     }
   }
 
+  /**
+   * With the vector kernels, 32 and 16 channels and disjoint 2x2 windows: each convolution is pooled as it is
+   * computed, and the first one's weight gradient takes the pooling's gradient straight in (the second's input
+   * gradient is needed, so its pooling's backward runs); outputs and gradients are those of the layers one by one.
+   */
   @Test
-  void aFirstConvolutionTakesThePoolingsGradientStraightIntoItsWeightGradient() {
-    // 32 channels and disjoint 2x2 windows: the vector kernels fuse the first pair; the second convolution's
-    // input gradient is needed, so its pair is not fused.
-    Sequential m = new Sequential(Shape.of(10, 9, 2),
+  void convolutionsArePooledAsTheyAreComputedAndTheFirstTakesThePoolingsGradient() {
+    Sequential sequential = new Sequential(Shape.of(10, 9, 2),
         Conv2D.builder(32).kernelSize(3, 3).activation(Activation.RELU).build(),
         new MaxPool2D(2),
         Conv2D.builder(16).kernelSize(2, 2).activation(Activation.RELU).build(),
         new MaxPool2D(2),
         new Flatten(),
         new Dense(5));
-    m.initialize(31);
+    Node input = Node.input(10, 9, 2);
+    Node a = Conv2D.builder(32).kernelSize(3, 3).activation(Activation.RELU).build().apply(input);
+    Node b = new MaxPool2D(2).apply(a);
+    Node c = Conv2D.builder(16).kernelSize(2, 2).activation(Activation.RELU).build().apply(b);
+    Node d = new MaxPool2D(2).apply(c);
+    Functional functional = new Functional(input, new Dense(5).apply(new Flatten().apply(d)));
     Tensor x = GradientCheck.random(Shape.of(3, 10, 9, 2), 32);
     Tensor g = GradientCheck.random(Shape.of(3, 5), 33);
-    for (Kernels k : List.of(new ScalarKernels(2), new VectorKernels(1), new VectorKernels(2))) {
-      try (k) {
-        boolean fuses = k instanceof VectorKernels;
-        Passes.Pass oneByOne = layerByLayer(m, x, g, k);
-        Map<String, Integer> calls = new HashMap<>();
-        Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), false, 1)
-            .assertSameAs(oneByOne, k + ", parameter gradients only");
-        assertEquals(fuses ? 1 : null, calls.get("conv2dBackwardWeightThroughMaxPool"), k.name());
-        assertEquals(fuses ? 1 : 2, calls.get("maxPool2dBackward"), k + ": pooling backward passes");
-        calls.clear();
-        Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), true, 1)
-            .assertSameAs(oneByOne, k + ", the input gradient too");
-        assertNull(calls.get("conv2dBackwardWeightThroughMaxPool"), k + ": the input gradient needs the output's");
+    for (Model m : List.of(sequential, functional)) {
+      m.initialize(31);
+      for (Kernels k : List.of(new ScalarKernels(2), new VectorKernels(1), new VectorKernels(2))) {
+        try (k) {
+          String what = m.getClass().getSimpleName() + " on " + k;
+          boolean fuses = k instanceof VectorKernels;
+          Passes.Pass oneByOne = layerByLayer(m, x, g, k);
+          Map<String, Integer> calls = new HashMap<>();
+          Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), false, 1)
+              .assertSameAs(oneByOne, what + ", parameter gradients only");
+          assertEquals(fuses ? 2 : null, calls.get("conv2dForwardMaxPool"), what + ": pooled as computed");
+          assertEquals(fuses ? null : 2, calls.get("conv2dForward"), what + ": convolutions alone");
+          assertEquals(fuses ? 1 : null, calls.get("conv2dBackwardWeightThroughMaxPool"), what);
+          assertEquals(fuses ? 1 : 2, calls.get("maxPool2dBackward"), what + ": pooling backward passes");
+          calls.clear();
+          Passes.trainingPass(m, x, g, Passes.counting(k, calls), Workspace.poisoned(), true, 1)
+              .assertSameAs(oneByOne, what + ", the input gradient too");
+          assertNull(calls.get("conv2dBackwardWeightThroughMaxPool"), what + ": the input gradient needs the output's");
+          assertArrayEquals(oneByOne.output(), Passes.inferencePass(m, x, k, new Workspace()), what + ": inference");
+          List<Layer> observed = new ArrayList<>();
+          m.forward(x, Context.inference(k), (layer, y) -> observed.add(layer));
+          assertEquals(m.layers(), observed, what + ": an observer sees every layer's output");
+        }
       }
     }
   }
@@ -143,8 +161,11 @@ class ReluBeforePoolingTest {
     return new Functional(input, Dense.builder(3).name("dense").build().apply(flat));
   }
 
-  /** The output, input gradient and parameter gradients of {@code m}'s layers run one by one on one context. */
-  private static Passes.Pass layerByLayer(Sequential m, Tensor x, Tensor g, Kernels k) {
+  /**
+   * The output, input gradient and parameter gradients of {@code m}'s layers, a chain, run one by one on one
+   * context.
+   */
+  private static Passes.Pass layerByLayer(Model m, Tensor x, Tensor g, Kernels k) {
     Context ctx = Context.training(k, 1);
     Tensor out = x;
     for (Layer layer : m.layers()) {

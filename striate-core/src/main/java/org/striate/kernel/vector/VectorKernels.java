@@ -70,11 +70,16 @@ public final class VectorKernels implements Kernels {
   @Override
   public void conv2dForward(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias, Pointwise f,
       float alpha, float[] output) {
-    boolean fused = f == Pointwise.IDENTITY || f == Pointwise.RELU || f == Pointwise.LEAKY_RELU;
+    boolean fused = finishesTiles(f);
     convolution.forward(spec, batch, input, weight, bias, fused ? f : Pointwise.IDENTITY, alpha, output);
     if (!fused) {
       pointwiseForward(f, alpha, output, output, batch * spec.outputImageSize());
     }
+  }
+
+  /** Whether the convolution's tiles are finished with {@code f} as they are stored ({@link TileMerge#store}). */
+  private static boolean finishesTiles(Pointwise f) {
+    return f == Pointwise.IDENTITY || f == Pointwise.RELU || f == Pointwise.LEAKY_RELU;
   }
 
   @Override
@@ -86,6 +91,21 @@ public final class VectorKernels implements Kernels {
   public void conv2dBackwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f,
       float alpha, float[] output, float[] gradWeight, float[] gradBias) {
     convolution.backwardWeight(spec, batch, input, gradOutput, f, alpha, output, gradWeight, gradBias);
+  }
+
+  @Override
+  public boolean fusesMaxPoolIntoForward(ConvSpec spec, ConvGeometry pool) {
+    return PooledConvolution.handles(spec, pool);
+  }
+
+  @Override
+  public void conv2dForwardMaxPool(ConvSpec spec, int batch, float[] input, float[] weight, float[] bias,
+      Pointwise f, float alpha, ConvGeometry pool, float[] pooled, int[] argmax) {
+    if (!PooledConvolution.handles(spec, pool) || !finishesTiles(f)) {
+      Kernels.super.conv2dForwardMaxPool(spec, batch, input, weight, bias, f, alpha, pool, pooled, argmax);
+      return;
+    }
+    convolution.forwardThroughMaxPool(spec, batch, input, weight, bias, f, alpha, pool, pooled, argmax);
   }
 
   @Override

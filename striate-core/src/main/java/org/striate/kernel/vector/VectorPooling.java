@@ -30,7 +30,6 @@ final class VectorPooling {
   private static final VectorSpecies<Integer> INDEX = SPECIES.withLanes(int.class);
   private static final IntVector LANES = IntVector.zero(INDEX).addIndex(1);
   private static final FloatVector ZERO = FloatVector.zero(SPECIES);
-  private static final IntVector INT_ZERO = IntVector.zero(INDEX);
   /**
    * Each thread's buffers for the loops' bodies: a body runs once per span handed out, up to 8 times a thread per
    * call, so buffers made in the body were made that often (lenet5's pooling on 2 threads was most of a step's
@@ -129,7 +128,7 @@ final class VectorPooling {
    * Takes the vectors at {@code window + offsets[t]}, {@code from <= t < from + count}, into the running maximum at
    * {@code max[a]} and its winners at {@code winners[a]}; tap 0 starts them.
    */
-  private static void maxWinners(
+  static void maxWinners(
       float[] input, int window, int[] offsets, int from, int count, float[] max, int[] winners, int a) {
     int t = from;
     FloatVector best;
@@ -153,7 +152,7 @@ final class VectorPooling {
   }
 
   /** {@link #maxWinners} without the winners. */
-  private static void maxValues(float[] input, int window, int[] offsets, int from, int count, float[] max, int a) {
+  static void maxValues(float[] input, int window, int[] offsets, int from, int count, float[] max, int a) {
     int t = from;
     FloatVector best;
     if (t == 0) {
@@ -287,13 +286,12 @@ final class VectorPooling {
    * form: -0 becomes +0) and, with {@code rectified}, the window's output is positive; else 0.
    */
   static void routeVector(float[] gradOutput, int[] argmax, float[] rectified, int o, int i, float[] dst, int d) {
-    FloatVector routed = ZERO.add(FloatVector.fromArray(SPECIES, gradOutput, o));
+    VectorMask<Float> won =
+        IntVector.fromArray(INDEX, argmax, o).compare(VectorOperators.EQ, LANES.add(i)).cast(SPECIES);
     if (rectified != null) {
-      routed = ZERO.blend(routed, FloatVector.fromArray(SPECIES, rectified, o).compare(VectorOperators.GT, 0f));
+      won = won.and(FloatVector.fromArray(SPECIES, rectified, o).compare(VectorOperators.GT, 0f));
     }
-    // Blended as ints: JDK 17 casts an int mask to a float mask through a boolean array, element by element.
-    VectorMask<Integer> won = IntVector.fromArray(INDEX, argmax, o).compare(VectorOperators.EQ, LANES.add(i));
-    INT_ZERO.blend(routed.reinterpretAsInts(), won).reinterpretAsFloats().intoArray(dst, d);
+    ZERO.add(FloatVector.fromArray(SPECIES, gradOutput, o), won).intoArray(dst, d);
   }
 
   void avgForward(ConvGeometry g, int batch, int channels, boolean countIncludePad, float[] input, float[] output) {
