@@ -2,15 +2,11 @@ package org.striate.kernel.vector;
 
 import static org.striate.kernel.vector.ConvMicroKernel.L;
 import static org.striate.kernel.vector.ConvMicroKernel.NARROW_COLS;
-import static org.striate.kernel.vector.ConvMicroKernel.SPECIES;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDER_COLS;
-import static org.striate.kernel.vector.ConvMicroKernel.WIDER_ROWS;
 import static org.striate.kernel.vector.ConvMicroKernel.WIDE_COLS;
 import static org.striate.kernel.vector.ConvPlan.ceilDiv;
 import static org.striate.kernel.vector.PanelAlignment.LEAD;
 
-import java.util.Arrays;
-import jdk.incubator.vector.FloatVector;
 import org.striate.kernel.ConvSpec;
 import org.striate.kernel.Parallel;
 import org.striate.kernel.Pointwise;
@@ -47,28 +43,18 @@ import org.striate.tensor.ConvGeometry;
  * <p>The other shallow first layers (one input channel, {@code K} = 9 or 25) go this way: the wide tile is the
  * "direct" kernel vectorised over output channels (each input pixel broadcast into a row of filters), only
  * finished through a tile buffer. Finishing it in registers instead (bias, activation and stores in the
- * kernel) made the method too large for C2 to inline the Vector API calls and halved the speed; what bounds
- * mnist-convnet's first layer is writing its 11 MB output (the kernel alone ran at 141 GFLOP/s, with the
- * stores at 70).
+ * kernel) made the method too large for C2 to inline the Vector API calls and halved the speed. When max pooling
+ * alone reads the output, {@link PooledConvolution} pools it as it is computed instead of writing it out.
  *
  * <p>Threads: forward hands out spans of the tiles of output pixels of all images and the input gradient spans
  * of images, to whichever thread is free ({@link Parallel#forSpans}); every output element is then computed by
  * one thread in an order fixed by the sizes alone, so these results do not depend on the thread count at all.
- * The weight gradient splits images into one fixed chunk per thread ({@link Parallel#forRange}): each thread
- * sums its images into a partial gradient of its own, and the partials are added to the caller's in thread
- * order, so the result is bit-identical for a fixed thread count. (Splitting the weight gradient's rows instead
- * needs no partials, but every thread must then read and pack the whole output gradient, 11 MB a batch for
- * mnist-convnet's first layer.) Products too small to repay handing work to another thread ({@link
- * #MIN_PARALLEL_MACS}) stay on the caller.
+ * The weight gradient ({@link ConvWeightGradient}) splits images into one fixed chunk per thread. Products too
+ * small to repay handing work to another thread ({@link #MIN_PARALLEL_MACS}) stay on the caller.
  */
 final class VectorConvolution {
   /** Below this many multiply-adds per call (about 60 us on one core), one thread does all. */
   static final long MIN_PARALLEL_MACS = 1L << 22;
-  /**
-   * Output pixels per block of the weight gradient: a packed block of 32 columns is 32 KiB, and stays in a
-   * 48 KiB L1 cache; blocks of {@link ConvMicroKernel#WIDER_COLS} columns take half as many pixels.
-   */
-  static final int DEPTH_BLOCK = 256;
 
   /** Runs a loop over {@code [0, units)} on the caller or across the threads, as {@link #run} decides. */
   interface Split {
@@ -82,6 +68,7 @@ final class VectorConvolution {
   private final Parallel parallel;
   private final long minParallelMacs;
   private final ThreadLocal<ConvScratch> scratch = ThreadLocal.withInitial(ConvScratch::new);
+  private final ConvWeightGradient weightGradient = new ConvWeightGradient(this);
 
   VectorConvolution(Parallel parallel) {
     this(parallel, MIN_PARALLEL_MACS);
@@ -274,138 +261,29 @@ final class VectorConvolution {
   /**
    * {@code gradWeight += col^T · gradPre} and {@code gradBias += column sums of gradPre} (if not null), where
    * {@code gradPre} is {@code gradOutput} taken back through {@code f} (whose output was {@code output}) as it is
-   * read, lane by lane as {@link VectorElementwise#backward}.
+   * read ({@link ConvWeightGradient}).
    */
   void backwardWeight(ConvSpec spec, int batch, float[] input, float[] gradOutput, Pointwise f, float alpha,
       float[] output, float[] gradWeight, float[] gradBias) {
-    ConvPlan plan = new ConvPlan(spec);
-    if (DepthwiseConvolution.handles(spec)) {
-      DepthwiseConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, f, alpha, output,
-          gradWeight, gradBias, this::source);
-      return;
-    }
-    if (ShallowConvolution.handles(spec)) {
-      int chunks = chunks(batch, spec);
-      // Per chunk, not per thread (a worker may run two chunks of one call), and kept by the calling thread.
-      ConvScratch caller = scratch.get();
-      float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
-      float[][] biasParts = caller.biasParts(chunks, plan.cout);
-      ShallowConvolution.backwardWeight(split(batch, spec), plan, batch, input, gradOutput, f, alpha, output,
-          weightParts, biasParts);
-      addInOrder(weightParts, gradWeight);
-      if (gradBias != null) {
-        addInOrder(biasParts, gradBias);
-      }
-      return;
-    }
-    backwardWeightTiles(spec, plan, batch, input, (n, p0, rows, chan, cols, liveCols, packed, at, sums) ->
-        TileMerge.packRows(gradOutput, f, alpha, output, n * plan.outImage + p0 * plan.cout + chan, plan.cout, rows,
-            cols, liveCols, packed, at, sums, chan), gradWeight, gradBias);
+    weightGradient.backwardWeight(spec, batch, input, gradOutput, f, alpha, output, gradWeight, gradBias);
   }
 
   /**
    * {@link #backwardWeight} on the output gradient that max pooling's backward would write, taken from the
-   * pooling's gradient and winners as the blocks are packed; only where {@link PooledGradient#handles}.
+   * pooling's gradient and winners as it is read; only where {@link PooledGradient#handles}.
    */
   void backwardWeightThroughMaxPool(ConvSpec spec, int batch, float[] input, ConvGeometry pool, float[] gradPooled,
       int[] argmax, float[] rectified, float[] gradWeight, float[] gradBias) {
-    PooledGradient rows = new PooledGradient(spec, pool, gradPooled, argmax, rectified);
-    backwardWeightTiles(spec, new ConvPlan(spec), batch, input, rows::pack, gradWeight, gradBias);
-  }
-
-  /** Packs {@code rows} pixels from {@code p0} of image {@code n}'s output gradient as {@link TileMerge#packRows}. */
-  interface GradientRows {
-    void pack(int n, int p0, int rows, int chan, int cols, int liveCols, float[] packed, int at, float[] sums);
-  }
-
-  /** The weight gradient through the tile kernels, from output gradient blocks that {@code gradient} packs. */
-  private void backwardWeightTiles(ConvSpec spec, ConvPlan plan, int batch, float[] input, GradientRows gradient,
-      float[] gradWeight, float[] gradBias) {
-    int chunks = chunks(batch, spec);
-    ConvScratch caller = scratch.get(); // as in backwardWeight
-    float[][] weightParts = caller.weightParts(chunks, spec.weightSize());
-    int cols = ConvMicroKernel.columns(plan.coutg);
-    int rowsPer = ConvMicroKernel.rows(cols);
-    int slivers = ceilDiv(plan.coutg, cols);
-    int tiles = ceilDiv(plan.k, rowsPer);
-    int depthBlock = cols == WIDER_COLS ? DEPTH_BLOCK / 2 : DEPTH_BLOCK;
-    // as in forward: tile rows are rows of the weight gradient
-    boolean compact = cols == NARROW_COLS && plan.groups == 1;
-    float[][] biasParts = gradBias == null ? null : caller.biasParts(chunks, plan.cout);
-    runChunks(batch, batch * spec.macs(), (chunk, from, to) -> {
-      ConvScratch s = scratch.get();
-      float[] packed = s.packedBlock(LEAD + depthBlock * cols);
-      float[] gw = weightParts[chunk];
-      Arrays.fill(gw, 0, spec.weightSize(), 0f);
-      float[] gb = gradBias == null ? null : biasParts[chunk];
-      if (gb != null) {
-        Arrays.fill(gb, 0, plan.cout, 0f);
-      }
-      for (int n = from; n < to; n++) {
-        float[] src = plan.source(input, n, s.source(plan.sourceImage));
-        int base = plan.sourceBase(n);
-        for (int g = 0; g < plan.groups; g++) {
-          for (int p0 = 0; p0 < plan.pixels; p0 += depthBlock) {
-            int depth = Math.min(depthBlock, plan.pixels - p0);
-            for (int sl = 0; sl < slivers; sl++) {
-              int chan = g * plan.coutg + sl * cols;
-              int liveCols = Math.min(cols, plan.coutg - sl * cols);
-              gradient.pack(n, p0, depth, chan, cols, liveCols, packed, LEAD, gb);
-              for (int t = 0; t < tiles; t++) {
-                int k0 = t * rowsPer;
-                int liveRows = Math.min(rowsPer, plan.k - k0);
-                if (cols == WIDER_COLS && plan.tapsRun(k0, WIDER_ROWS)) {
-                  WiderMicroKernel.widerRows(depth, src, base + g * plan.cg + plan.taps[k0], plan.windows, p0, packed,
-                      LEAD, s.tile);
-                } else {
-                  ConvMicroKernel.tile(cols, depth, src, base + g * plan.cg, plan.taps, k0, plan.windows, p0, packed,
-                      LEAD, s.tile, compact ? plan.coutg : cols);
-                }
-                if (compact) {
-                  TileMerge.addCompact(s.tile, liveRows * plan.coutg, gw, k0 * plan.cout);
-                } else {
-                  TileMerge.add(s.tile, cols, liveRows, liveCols, gw, k0 * plan.cout + chan, plan.cout);
-                }
-              }
-            }
-          }
-        }
-      }
-    });
-    addInOrder(weightParts, gradWeight);
-    if (gradBias != null) {
-      addInOrder(biasParts, gradBias);
-    }
-  }
-
-  /**
-   * {@code total[i] += parts[0][i] + parts[1][i] + ...}, summed in that order, for {@code i < total.length} (a
-   * part may be longer).
-   */
-  private static void addInOrder(float[][] parts, float[] total) {
-    int i = 0;
-    for (; i + L <= total.length; i += L) {
-      FloatVector sum = FloatVector.fromArray(SPECIES, total, i);
-      for (float[] part : parts) {
-        sum = sum.add(FloatVector.fromArray(SPECIES, part, i));
-      }
-      sum.intoArray(total, i);
-    }
-    for (; i < total.length; i++) {
-      float sum = total[i];
-      for (float[] part : parts) {
-        sum += part[i];
-      }
-      total[i] = sum;
-    }
+    weightGradient.backwardWeightThroughMaxPool(spec, batch, input, pool, gradPooled, argmax, rectified, gradWeight,
+        gradBias);
   }
 
   /** The chunks {@link #runChunks} splits {@code batch} images of {@code spec} into. */
-  private int chunks(int batch, ConvSpec spec) {
+  int chunks(int batch, ConvSpec spec) {
     return batch * spec.macs() < minParallelMacs ? 1 : parallel.chunks(batch);
   }
 
-  private Split split(int batch, ConvSpec spec) {
+  Split split(int batch, ConvSpec spec) {
     long macs = batch * spec.macs();
     return new Split() {
       @Override
@@ -420,8 +298,13 @@ final class VectorConvolution {
     };
   }
 
+  /** The calling thread's buffers. */
+  ConvScratch scratch() {
+    return scratch.get();
+  }
+
   /** The calling thread's buffer for a source image of {@code size} floats. */
-  private float[] source(int size) {
+  float[] source(int size) {
     return scratch.get().source(size);
   }
 
@@ -433,7 +316,7 @@ final class VectorConvolution {
     }
   }
 
-  private void runChunks(int units, long macs, Parallel.RangeBody body) {
+  void runChunks(int units, long macs, Parallel.RangeBody body) {
     if (macs < minParallelMacs) {
       body.run(0, 0, units);
     } else {
