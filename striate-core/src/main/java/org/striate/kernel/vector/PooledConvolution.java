@@ -56,9 +56,9 @@ final class PooledConvolution {
     int rowsPer = ConvMicroKernel.rows(w.cols());
     int bandRows = bandRows(pool.outH(), stripPixels, cout, rowsPer);
     int bands = ceilDiv(pool.outH(), bandRows);
-    // A band's last tile may run past the image: the table of window offsets is padded to cover it.
-    int[] windows = Arrays.copyOf(plan.windows, Math.max(plan.windows.length, plan.pixels + rowsPer));
-    Arrays.fill(windows, plan.pixels, windows.length, plan.windows[plan.pixels - 1]);
+    // A band's last tile may run past the image and past the plan's table of window offsets, whose padding
+    // covers whole tiles from the image's start: then a copy padded further (not made otherwise: it is garbage).
+    int[] windows = plan.windows.length >= plan.pixels + rowsPer ? plan.windows : paddedWindows(plan, rowsPer);
     int[] taps = new int[pool.kernelArea()];
     for (int kh = 0; kh < pool.kernelH(); kh++) {
       for (int kw = 0; kw < pool.kernelW(); kw++) {
@@ -112,6 +112,13 @@ final class PooledConvolution {
         }
       }
     });
+  }
+
+  /** {@code plan}'s window offsets, the last repeated to cover a tile of {@code rowsPer} rows from the last pixel. */
+  private static int[] paddedWindows(ConvPlan plan, int rowsPer) {
+    int[] windows = Arrays.copyOf(plan.windows, plan.pixels + rowsPer);
+    Arrays.fill(windows, plan.pixels, windows.length, plan.windows[plan.pixels - 1]);
+    return windows;
   }
 
   /**
