@@ -14,16 +14,15 @@ import org.striate.tensor.ConvGeometry;
 /**
  * A convolution whose output only max pooling reads, pooled as it is computed ({@link
  * VectorConvolution#forwardThroughMaxPool}), so that the output is never written out and read back (11 MB a batch
- * for mnist-convnet's first layer, twice the size of the cache). The unit of work is one pooled row of one image:
- * the convolution's output rows under its windows, a <em>band</em>, go through the tile kernels into a buffer of
- * the thread's own, finished with bias and activation as {@link TileMerge} finishes them, and are pooled from
- * there. The results are those of {@link VectorConvolution#forward} and then {@link VectorPooling#maxForward}, to
+ * for mnist-convnet's first layer). The unit of work is a <em>band</em>: the output rows under one or more pooled
+ * rows of one image ({@link #bandRows}), which go through the tile kernels into a buffer of the thread's own,
+ * finished with bias and activation as {@link TileMerge} finishes them, and are pooled from there. The results are those of {@link VectorConvolution#forward} and then {@link VectorPooling#maxForward}, to
  * the bit: the tile kernels form each output's sum in the same order wherever a tile starts, and the windows are
  * swept in the same order (ties to the first, NaN wins), the winners recorded as indices into the output that
  * was not written.
  *
- * <p>Threads: spans of the pooled rows of all images, each written by one thread in a fixed order, so the results
- * do not depend on the thread count.
+ * <p>Threads: spans of the bands of all images, each written by one thread in a fixed order, so the results do
+ * not depend on the thread count.
  */
 final class PooledConvolution {
   private static final VectorSpecies<Integer> INDEX = SPECIES.withLanes(int.class);
