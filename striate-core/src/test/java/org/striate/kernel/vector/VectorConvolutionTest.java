@@ -201,12 +201,11 @@ class VectorConvolutionTest {
       float[] gradOutput = random(c.batch * spec.outputImageSize(), 10);
       float[] initialWeight = random(spec.weightSize(), 11);
       float[] initialBias = random(spec.outChannels(), 12);
-      float[] expectedWeight = initialWeight.clone();
-      float[] expectedBias = initialBias.clone();
-      ORACLE.conv2dBackwardWeight(spec, c.batch, input, gradOutput, expectedWeight, expectedBias);
-      float[] boundWeight = abs(initialWeight);
-      float[] boundBias = abs(initialBias);
-      ORACLE.conv2dBackwardWeight(spec, c.batch, abs(input), abs(gradOutput), boundWeight, boundBias);
+      float[][] scalar = scalarWeightGradient(spec, c.batch, input, gradOutput, initialWeight, initialBias);
+      float[] expectedWeight = scalar[0];
+      float[] expectedBias = scalar[1];
+      float[] boundWeight = scalar[2];
+      float[] boundBias = scalar[3];
       for (int threads = 1; threads <= 3; threads++) {
         String where = c + ", threads=" + threads;
         try (Parallel parallel = new Parallel(threads)) {
@@ -347,6 +346,21 @@ class VectorConvolutionTest {
     float[] out = new float[batch * spec.outputImageSize()];
     ORACLE.conv2dForward(spec, batch, abs(input), abs(weight), abs(bias), out);
     return out;
+  }
+
+  /**
+   * The scalar kernels' weight and bias gradients added to copies of {@code initialWeight} and {@code initialBias},
+   * and the bounds {@link #assertClose} scales their rounding by: {weight, bias, weight bound, bias bound}.
+   */
+  static float[][] scalarWeightGradient(ConvSpec spec, int batch, float[] input, float[] gradOutput,
+      float[] initialWeight, float[] initialBias) {
+    float[] weight = initialWeight.clone();
+    float[] bias = initialBias.clone();
+    ORACLE.conv2dBackwardWeight(spec, batch, input, gradOutput, weight, bias);
+    float[] boundWeight = abs(initialWeight);
+    float[] boundBias = abs(initialBias);
+    ORACLE.conv2dBackwardWeight(spec, batch, abs(input), abs(gradOutput), boundWeight, boundBias);
+    return new float[][] {weight, bias, boundWeight, boundBias};
   }
 
   /** {@code |actual - expected| <= 1e-6 + 1e-5 * bound} element by element (float rounding of ~1000 terms). */
